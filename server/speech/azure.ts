@@ -32,6 +32,12 @@ export interface AzureSpeechOptions {
   readonly endpoint?: string | null;
   /** Emulator mode only: tell the service which call and track a connection carries. */
   readonly tagStreams?: boolean;
+  /**
+   * Audio the SDK sends at full speed before pacing itself to twice real time. Live calls
+   * never get ahead of real time; a replay after a reconnect, or a simulation run faster
+   * than real time, does.
+   */
+  readonly unthrottledMs?: number;
   readonly retry?: RetryPolicy;
   readonly replayBufferMs: number;
   readonly logger: Logger;
@@ -114,7 +120,7 @@ class AzureRecognizer implements Recognizer {
     this.trimReplay();
   }
 
-  async flush(timeoutMs = 5000): Promise<void> {
+  async flush(timeoutMs = 8000): Promise<void> {
     if (this.state !== 'live') return;
     this.state = 'flushing';
     const flushed = new Promise<void>((resolve) => (this.finishFlush = resolve));
@@ -180,6 +186,7 @@ class AzureRecognizer implements Recognizer {
     const { endpoint, key, region, language, tagStreams } = this.options;
     const config = endpoint ? sdk.SpeechConfig.fromEndpoint(new URL(endpoint), key) : sdk.SpeechConfig.fromSubscription(key, region!);
     config.speechRecognitionLanguage = language;
+    if (this.options.unthrottledMs) config.setProperty('SPEECH-TransmitLengthBeforThrottleMs', String(this.options.unthrottledMs));
     if (tagStreams) {
       config.setServiceProperty(STREAM_QUERY_PARAMETER, streamTag(this.request.callSid, this.request.track), sdk.ServicePropertyChannel.UriQueryParameter);
     }

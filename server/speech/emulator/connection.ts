@@ -53,6 +53,7 @@ export class EmulatorConnection {
   private speechDetected = false;
   private utterance: Utterance | null = null;
   private shownChars = 0;
+  private shownText = '';
   private lastHypothesisMs = 0;
   private segmentStartMs = 0;
 
@@ -140,6 +141,7 @@ export class EmulatorConnection {
     this.utterance = this.book.claim(this.stream);
     this.segmentStartMs = atMs;
     this.shownChars = 0;
+    this.shownText = '';
     this.lastHypothesisMs = 0;
     if (this.segmenter && this.utterance) this.segmenter.minSegmentMs = 0.6 * this.expectedMs(this.utterance);
   }
@@ -153,7 +155,8 @@ export class EmulatorConnection {
     if (reveal <= this.shownChars) return;
     this.shownChars = reveal;
     const text = chars.slice(0, reveal).join('').replace(PUNCTUATION, '');
-    if (!text) return;
+    if (!text || text === this.shownText) return;
+    this.shownText = text;
     this.send('speech.hypothesis', {
       Text: text,
       Offset: this.segmentStartMs * TICKS_PER_MS,

@@ -1,0 +1,68 @@
+/** Operator-facing text: Simplified Chinese first, English on the toggle. */
+const zh = {
+  title: '12345 热线坐席台',
+  tokenPrompt: '请输入坐席台口令',
+  enter: '进入',
+  badToken: '口令不正确，请重新输入',
+  liveCalls: '实时来电',
+  noCalls: '暂无来电',
+  pickCall: '请在左侧选择一通来电',
+  caller: '来电人',
+  operator: '话务员',
+  queue: '队列',
+  pressed: '选择',
+  noInput: '未输入',
+  invalid: '输入有误',
+  emulatorMode: '演示模式：语音识别由本地模拟器提供',
+  'state.ivr': '语音导航中',
+  'state.queued': '转人工',
+  'state.ended': '已结束',
+  'conn.online': '已连接',
+  'conn.offline': '连接中断，正在重连',
+  'conn.connecting': '正在连接',
+} as const;
+
+export type Key = keyof typeof zh;
+
+const en: Record<Key, string> = {
+  title: '12345 Hotline Desk',
+  tokenPrompt: 'Console passphrase',
+  enter: 'Enter',
+  badToken: 'Wrong passphrase, please try again',
+  liveCalls: 'Live calls',
+  noCalls: 'No calls yet',
+  pickCall: 'Choose a call on the left',
+  caller: 'Caller',
+  operator: 'Operator',
+  queue: 'Queue',
+  pressed: 'Chose',
+  noInput: 'No input',
+  invalid: 'Invalid input',
+  emulatorMode: 'Demo mode: speech recognition by the local emulator',
+  'state.ivr': 'In IVR',
+  'state.queued': 'To operator',
+  'state.ended': 'Ended',
+  'conn.online': 'Connected',
+  'conn.offline': 'Disconnected, reconnecting',
+  'conn.connecting': 'Connecting',
+};
+
+let language: 'zh' | 'en' = localStorage.getItem('console-language') === 'en' ? 'en' : 'zh';
+
+export function t(key: Key): string {
+  return language === 'en' ? en[key] : zh[key];
+}
+
+export function toggleLanguage(): void {
+  language = language === 'zh' ? 'en' : 'zh';
+  localStorage.setItem('console-language', language);
+}
+
+/** Fills every element marked `data-i18n` with its text in the current language. */
+export function translatePage(): void {
+  document.documentElement.lang = language === 'zh' ? 'zh-CN' : 'en';
+  document.title = t('title');
+  for (const node of document.querySelectorAll<HTMLElement>('[data-i18n]')) node.textContent = t(node.dataset['i18n'] as Key);
+  const toggle = document.getElementById('lang');
+  if (toggle) toggle.textContent = language === 'zh' ? 'EN' : '中文';
+}

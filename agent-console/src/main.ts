@@ -1,0 +1,243 @@
+import { io, type Socket } from 'socket.io-client';
+import type { CallSummary, ClientToServerEvents, ServerToClientEvents, TranscriptLine } from '../../server/console/contract.ts';
+import type { IvrStep, TranscriptEntry } from '../../server/calls/call.ts';
+import { t, toggleLanguage, translatePage, type Key } from './i18n.ts';
+
+/**
+ * The first console: live calls on the left, the chosen call's IVR path and live
+ * transcript (caller and operator side by side) on the right. Transcript text is
+ * callers' words: it only ever goes into the page as text, never as HTML.
+ */
+type Speaker = 'caller' | 'operator';
+
+interface CallView {
+  summary: CallSummary;
+  finals: Record<Speaker, { text: string; offsetMs: number }[]>;
+  partial: Record<Speaker, string | null>;
+  /** Whether the full transcript so far has been fetched (it is, when the call is chosen). */
+  loaded: boolean;
+}
+
+const calls = new Map<string, CallView>();
+let selected: string | null = null;
+const ENDED_KEPT_MS = 60_000;
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+function tokenFromPage(): string | null {
+  const hash = new URLSearchParams(location.hash.slice(1));
+  const fromHash = hash.get('token');
+  if (fromHash) {
+    sessionStorage.setItem('console-token', fromHash);
+    history.replaceState(null, '', location.pathname); // keep the token out of the address bar
+  }
+  return fromHash ?? sessionStorage.getItem('console-token');
+}
+
+function view(summary: CallSummary): CallView {
+  let v = calls.get(summary.callSid);
+  if (!v) {
+    v = { summary, finals: { caller: [], operator: [] }, partial: { caller: null, operator: null }, loaded: false };
+    calls.set(summary.callSid, v);
+  } else v.summary = summary;
+  return v;
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function clock(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+}
+
+function stepLabel(step: IvrStep): string {
+  if (step.choice) return `${t('pressed')} ${step.via === 'speech' ? `“${step.input ?? ''}”` : step.input ?? ''} · ${step.choice}`;
+  if (step.via === 'none') return t('noInput');
+  if (step.via === 'invalid') return `${t('invalid')} ${step.input ?? ''}`;
+  return step.node;
+}
+
+function renderList(): void {
+  const list = $<HTMLUListElement>('calls');
+  list.replaceChildren(
+    ...[...calls.values()]
+      .sort((a, b) => b.summary.startedAt.localeCompare(a.summary.startedAt))
+      .map(({ summary }) => {
+        const li = el('li');
+        li.dataset['callSid'] = summary.callSid;
+        li.dataset['state'] = summary.state;
+        li.setAttribute('aria-selected', String(summary.callSid === selected));
+        const head = el('div');
+        head.append(el('span', 'caller', summary.caller), stateBadge(summary));
+        const since = new Date(summary.startedAt).toLocaleTimeString();
+        const last = summary.ivrPath.filter((s) => s.choice).at(-1);
+        li.append(head, el('div', 'meta', `${since}${last?.choice ? ` · ${last.choice}` : ''}`));
+        li.addEventListener('click', () => choose(summary.callSid));
+        return li;
+      }),
+  );
+  $('no-calls').hidden = calls.size > 0;
+}
+
+function stateBadge(summary: CallSummary): HTMLElement {
+  const badge = el('span', 'state', t(`state.${summary.state}` as Key));
+  badge.dataset['state'] = summary.state;
+  return badge;
+}
+
+function renderCall(): void {
+  const v = selected ? calls.get(selected) : undefined;
+  $('no-selection').hidden = Boolean(v);
+  $('call').hidden = !v;
+  if (!v) return;
+  $('call').dataset['callSid'] = v.summary.callSid;
+  $('call-caller').textContent = v.summary.caller;
+  $('call-state').replaceWith(Object.assign(stateBadge(v.summary), { id: 'call-state' }));
+  $('call-queue').textContent = v.summary.queue ? `${t('queue')}: ${v.summary.queue}` : '';
+  $('ivr-path').replaceChildren(...v.summary.ivrPath.map((s) => el('li', undefined, stepLabel(s))));
+  for (const speaker of ['caller', 'operator'] as const) {
+    const lines = document.querySelector<HTMLElement>(`.side[data-speaker="${speaker}"] .lines`)!;
+    const nodes = v.finals[speaker].map((line) => {
+      const p = el('p', 'line final');
+      p.append(el('span', 'at', clock(line.offsetMs)), document.createTextNode(line.text));
+      return p;
+    });
+    const partial = v.partial[speaker];
+    if (partial) nodes.push(el('p', 'line partial', partial));
+    lines.replaceChildren(...nodes);
+  }
+}
+
+function choose(callSid: string): void {
+  selected = callSid;
+  const v = calls.get(callSid);
+  if (v && !v.loaded) {
+    socket.emit('call:get', callSid, (result) => {
+      if (!result.ok) return;
+      v.loaded = true;
+      v.summary = result.call;
+      const byOffset = (a: { offsetMs: number }, b: { offsetMs: number }) => a.offsetMs - b.offsetMs;
+      for (const speaker of ['caller', 'operator'] as const) {
+        const history = result.call.transcript.filter((e: TranscriptEntry) => e.speaker === speaker).map((e) => ({ text: e.text, offsetMs: e.offsetMs }));
+        // Finals that arrived while the lookup was in flight are kept; duplicates are dropped by offset.
+        const seen = new Set(history.map((h) => h.offsetMs));
+        v.finals[speaker] = [...history, ...v.finals[speaker].filter((f) => !seen.has(f.offsetMs))].sort(byOffset);
+      }
+      renderCall();
+    });
+  }
+  renderList();
+  renderCall();
+}
+
+function transcript(line: TranscriptLine): void {
+  const v = calls.get(line.callSid);
+  if (!v) return;
+  if (line.final) {
+    v.finals[line.speaker].push({ text: line.text, offsetMs: line.offsetMs });
+    v.partial[line.speaker] = null;
+  } else {
+    v.partial[line.speaker] = line.text;
+  }
+  if (line.callSid === selected) renderCall();
+}
+
+const token = tokenFromPage();
+const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io('/console', {
+  auth: { token: token ?? '' },
+  transports: ['websocket'],
+  autoConnect: false,
+});
+
+function setConnection(state: 'online' | 'offline' | 'connecting'): void {
+  const node = $('connection');
+  node.dataset['state'] = state;
+  node.textContent = t(`conn.${state}` as Key);
+}
+
+socket.on('connect', () => {
+  $('login').hidden = true;
+  $('desk').hidden = false;
+  setConnection('online');
+});
+socket.on('disconnect', () => setConnection('offline'));
+socket.on('connect_error', (error) => {
+  if (error.message === 'unauthorized') {
+    sessionStorage.removeItem('console-token');
+    $('desk').hidden = true;
+    $('login').hidden = false;
+    const message = $('login-error');
+    message.hidden = false;
+    message.textContent = t('badToken');
+    socket.disconnect();
+  } else setConnection('offline');
+});
+socket.on('server:info', (info) => {
+  const badge = $('speech-mode');
+  badge.hidden = info.speech !== 'emulator';
+  badge.textContent = t('emulatorMode');
+});
+socket.on('calls:snapshot', (snapshot) => {
+  for (const summary of snapshot) view(summary);
+  if (!selected && snapshot[0]) choose(snapshot[0].callSid);
+  renderList();
+  renderCall();
+});
+socket.on('call:started', (summary) => {
+  view(summary);
+  if (!selected || calls.get(selected)?.summary.state === 'ended') choose(summary.callSid);
+  renderList();
+});
+socket.on('call:updated', (summary) => {
+  view(summary);
+  renderList();
+  if (summary.callSid === selected) renderCall();
+});
+socket.on('call:ivr', ({ callSid, step }) => {
+  const v = calls.get(callSid);
+  if (!v) return;
+  v.summary = { ...v.summary, ivrPath: [...v.summary.ivrPath, step] };
+  renderList();
+  if (callSid === selected) renderCall();
+});
+socket.on('transcript:partial', transcript);
+socket.on('transcript:final', transcript);
+socket.on('call:ended', ({ callSid, endedAt }) => {
+  const v = calls.get(callSid);
+  if (!v) return;
+  v.summary = { ...v.summary, state: 'ended', endedAt };
+  v.partial = { caller: null, operator: null };
+  renderList();
+  if (callSid === selected) renderCall();
+  setTimeout(() => {
+    calls.delete(callSid);
+    if (selected === callSid) selected = null;
+    renderList();
+    renderCall();
+  }, ENDED_KEPT_MS);
+});
+
+$('login').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const value = $<HTMLInputElement>('token').value.trim();
+  sessionStorage.setItem('console-token', value);
+  socket.auth = { token: value };
+  socket.connect();
+});
+$('lang').addEventListener('click', () => {
+  toggleLanguage();
+  translatePage();
+  renderList();
+  renderCall();
+  setConnection(socket.connected ? 'online' : 'offline');
+});
+
+translatePage();
+setConnection('connecting');
+if (token) socket.connect();
+else $('login').hidden = false;

@@ -1,0 +1,59 @@
+import type { Speaker } from '../speech/recognizer.ts';
+
+/**
+ * A call as the hotline keeps it: who called (raw number for roles that need it, and a
+ * keyed hash for history), where the IVR took them, and what was said.
+ */
+export type CallState = 'ivr' | 'queued' | 'ended';
+
+export type IvrInputKind = 'dtmf' | 'speech' | 'none' | 'invalid';
+
+export interface IvrStep {
+  readonly flow: string;
+  readonly node: string;
+  readonly type: string;
+  /** What the caller pressed or said at a menu, and how. */
+  readonly input?: string;
+  readonly via?: IvrInputKind;
+  /** The menu option chosen, by its label (政策咨询…). */
+  readonly choice?: string;
+  readonly at: string;
+}
+
+export interface TranscriptEntry {
+  readonly speaker: Speaker;
+  readonly text: string;
+  readonly offsetMs: number;
+  readonly durationMs: number;
+  readonly at: string;
+}
+
+export interface StreamInfo {
+  streamSid: string;
+  startedAt: string;
+  stoppedAt?: string;
+  garbageFrames: number;
+  droppedMs: number;
+}
+
+export interface CallRecord {
+  readonly callSid: string;
+  readonly accountSid: string;
+  /** Raw caller number: stored for roles that must call back; never sent to the console or logs. */
+  readonly from: string;
+  readonly to: string;
+  readonly callerHash: string;
+  readonly startedAt: string;
+  state: CallState;
+  twilioStatus: string;
+  endedAt?: string;
+  endReason?: string;
+  queue?: string;
+  intent?: string;
+  ivrPath: IvrStep[];
+  transcript: TranscriptEntry[];
+  stream?: StreamInfo;
+}
+
+/** Twilio call statuses after which nothing more happens on the call. */
+export const TERMINAL_STATUSES: ReadonlySet<string> = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);

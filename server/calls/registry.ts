@@ -1,0 +1,225 @@
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import { maskPhone } from '../log.ts';
+import type { RecognitionResult } from '../speech/recognizer.ts';
+import type { CallStore } from '../store/store.ts';
+import { callerHash } from './caller-hash.ts';
+import { TERMINAL_STATUSES, type CallRecord, type IvrStep, type StreamInfo } from './call.ts';
+
+/**
+ * The one registry of live calls, keyed by CallSid. Webhooks, the media socket and the
+ * console all find a call here; it tells the store what to write and the console what
+ * happened, and it says when it is idle so shutdown can drain.
+ *
+ * A call ends when Twilio reports a final status and its media stream, if any, has
+ * stopped and flushed its last words; whichever of the two is missing after
+ * `settleMs` is not waited for any longer.
+ */
+export interface CallEvents {
+  started: [call: CallRecord];
+  ivr: [call: CallRecord, step: IvrStep];
+  queued: [call: CallRecord];
+  transcript: [call: CallRecord, result: RecognitionResult];
+  ended: [call: CallRecord];
+}
+
+export interface IncomingCall {
+  readonly callSid: string;
+  readonly accountSid: string;
+  readonly from: string;
+  readonly to: string;
+  readonly status: string;
+}
+
+export interface RegistryOptions {
+  readonly store: CallStore;
+  readonly callerHashSecret: string;
+  readonly logger: Logger;
+  /** How long to wait for the missing half (final status or stream stop) before ending a call anyway. */
+  readonly settleMs?: number;
+  /** Calls with no activity for this long are ended as stale (the status callback never came). */
+  readonly staleMs?: number;
+  readonly now?: () => Date;
+}
+
+export class CallRegistry extends EventEmitter<CallEvents> {
+  private readonly live = new Map<string, CallRecord>();
+  private readonly streamsOpen = new Set<string>();
+  private readonly settleTimers = new Map<string, NodeJS.Timeout>();
+  private readonly lastActivity = new Map<string, number>();
+  private readonly idleWaiters: (() => void)[] = [];
+  private readonly now: () => Date;
+  private readonly settleMs: number;
+  private readonly staleMs: number;
+  private sweeper: NodeJS.Timeout | null = null;
+
+  constructor(private readonly options: RegistryOptions) {
+    super();
+    this.now = options.now ?? (() => new Date());
+    this.settleMs = options.settleMs ?? 15_000;
+    this.staleMs = options.staleMs ?? 4 * 3_600_000;
+  }
+
+  /** Restores calls still live at the last shutdown, and starts the stale-call sweeper. */
+  async restore(sinceMs: number): Promise<number> {
+    const calls = await this.options.store.load(sinceMs);
+    for (const call of calls) {
+      if (call.state === 'ended') continue;
+      this.live.set(call.callSid, call);
+      this.touch(call.callSid);
+    }
+    this.sweeper = setInterval(() => this.sweep(), Math.min(this.staleMs, 60_000));
+    this.sweeper.unref();
+    return this.live.size;
+  }
+
+  get(callSid: string): CallRecord | undefined {
+    return this.live.get(callSid);
+  }
+
+  liveCalls(): CallRecord[] {
+    return [...this.live.values()];
+  }
+
+  get size(): number {
+    return this.live.size;
+  }
+
+  /** The incoming-call webhook. Idempotent: Twilio retries, and a second request finds the same call. */
+  start(incoming: IncomingCall): CallRecord {
+    const existing = this.live.get(incoming.callSid);
+    if (existing) return existing;
+    const call: CallRecord = {
+      callSid: incoming.callSid,
+      accountSid: incoming.accountSid,
+      from: incoming.from,
+      to: incoming.to,
+      callerHash: callerHash(this.options.callerHashSecret, incoming.from),
+      startedAt: this.now().toISOString(),
+      state: 'ivr',
+      twilioStatus: incoming.status,
+      ivrPath: [],
+      transcript: [],
+    };
+    this.live.set(call.callSid, call);
+    this.touch(call.callSid);
+    this.options.store.save(call);
+    this.options.logger.info({ callSid: call.callSid, caller: maskPhone(call.from) }, 'call started');
+    this.emit('started', call);
+    return call;
+  }
+
+  ivrStep(call: CallRecord, step: Omit<IvrStep, 'at'>): void {
+    const full: IvrStep = { ...step, at: this.now().toISOString() };
+    call.ivrPath.push(full);
+    this.changed(call);
+    this.emit('ivr', call, full);
+  }
+
+  queued(call: CallRecord, queue: string, intent: string | undefined): void {
+    call.state = 'queued';
+    call.queue = queue;
+    if (intent) call.intent = intent;
+    this.changed(call);
+    this.emit('queued', call);
+  }
+
+  streamStarted(call: CallRecord, streamSid: string): StreamInfo {
+    call.stream = { streamSid, startedAt: this.now().toISOString(), garbageFrames: 0, droppedMs: 0 };
+    this.streamsOpen.add(call.callSid);
+    this.changed(call);
+    return call.stream;
+  }
+
+  /** The stream has stopped and its recognisers have flushed. */
+  streamStopped(call: CallRecord): void {
+    if (call.stream) call.stream.stoppedAt = this.now().toISOString();
+    this.streamsOpen.delete(call.callSid);
+    this.changed(call);
+    if (TERMINAL_STATUSES.has(call.twilioStatus)) this.end(call, 'completed');
+    else this.settleLater(call, 'stream stopped without a final call status');
+  }
+
+  transcript(call: CallRecord, result: RecognitionResult): void {
+    if (result.final) {
+      call.transcript.push({
+        speaker: result.speaker,
+        text: result.text,
+        offsetMs: Math.round(result.offsetMs),
+        durationMs: Math.round(result.durationMs),
+        at: this.now().toISOString(),
+      });
+      this.changed(call);
+    } else {
+      this.touch(call.callSid);
+    }
+    this.emit('transcript', call, result);
+  }
+
+  /** The status callback (and the status field of any webhook). */
+  status(callSid: string, status: string): void {
+    const call = this.live.get(callSid);
+    if (!call || call.twilioStatus === status) return;
+    call.twilioStatus = status;
+    this.changed(call);
+    if (!TERMINAL_STATUSES.has(status)) return;
+    if (!this.streamsOpen.has(callSid)) this.end(call, status);
+    else this.settleLater(call, `final status ${status} but the media stream did not stop`);
+  }
+
+  /** Resolves when no call is live (for a graceful shutdown). */
+  idle(): Promise<void> {
+    if (this.live.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  close(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+    for (const t of this.settleTimers.values()) clearTimeout(t);
+    this.settleTimers.clear();
+  }
+
+  private end(call: CallRecord, reason: string): void {
+    if (call.state === 'ended') return;
+    clearTimeout(this.settleTimers.get(call.callSid));
+    this.settleTimers.delete(call.callSid);
+    call.state = 'ended';
+    call.endedAt = this.now().toISOString();
+    call.endReason = reason;
+    this.options.store.save(call);
+    this.live.delete(call.callSid);
+    this.streamsOpen.delete(call.callSid);
+    this.lastActivity.delete(call.callSid);
+    this.options.logger.info({ callSid: call.callSid, reason, lines: call.transcript.length }, 'call ended');
+    this.emit('ended', call);
+    if (this.live.size === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+  }
+
+  private settleLater(call: CallRecord, reason: string): void {
+    if (this.settleTimers.has(call.callSid)) return;
+    const timer = setTimeout(() => {
+      this.settleTimers.delete(call.callSid);
+      this.options.logger.warn({ callSid: call.callSid }, `ending call: ${reason}`);
+      this.end(call, reason);
+    }, this.settleMs);
+    timer.unref();
+    this.settleTimers.set(call.callSid, timer);
+  }
+
+  private changed(call: CallRecord): void {
+    this.touch(call.callSid);
+    this.options.store.save(call);
+  }
+
+  private touch(callSid: string): void {
+    this.lastActivity.set(callSid, this.now().getTime());
+  }
+
+  private sweep(): void {
+    const cutoff = this.now().getTime() - this.staleMs;
+    for (const [sid, at] of this.lastActivity) {
+      const call = this.live.get(sid);
+      if (call && at < cutoff) this.end(call, 'stale: no activity and no final status');
+    }
+  }
+}

@@ -1,0 +1,113 @@
+import twilio from 'twilio';
+import type { Logger } from 'pino';
+import type { CallRecord } from '../calls/call.ts';
+import type { CallRegistry } from '../calls/registry.ts';
+import type { FlowLibrary } from './library.ts';
+import { sayAttributes, type Flow, type FlowNode, type GatherInput, type IvrUrls, type NodeHandler, type RenderContext } from './flow.ts';
+import { handlerFor } from './nodes/index.ts';
+import type { TransferNode } from './nodes/transfer.ts';
+
+const { VoiceResponse } = twilio.twiml;
+type VoiceResponse = twilio.twiml.VoiceResponse;
+
+/** Chained say/play nodes beyond this are a loop in the flow, not a prompt. */
+const MAX_NODES_PER_RESPONSE = 25;
+
+/**
+ * Runs IVR flows: turns a call's position in a flow into TwiML, and a caller's input
+ * into the next position. Every answer is computed in memory from the loaded flow and
+ * the call record, so a webhook never waits on I/O. The path taken is recorded on the call.
+ */
+export class IvrEngine {
+  constructor(
+    private readonly flows: FlowLibrary,
+    private readonly registry: CallRegistry,
+    private readonly urls: IvrUrls,
+    private readonly log: Logger,
+    private readonly entryFlow = 'main',
+  ) {}
+
+  /** The incoming-call answer: the entry flow from its start. */
+  begin(call: CallRecord): VoiceResponse {
+    const flow = this.flows.get(this.entryFlow)!;
+    return this.run(call, flow, flow.start, 1);
+  }
+
+  /** A menu's Gather result (or its timeout redirect, with no input). */
+  input(call: CallRecord, at: { flow: string; node: string; attempt: number }, input: GatherInput): VoiceResponse {
+    const flow = this.flows.get(at.flow) ?? this.flows.get(this.entryFlow)!;
+    const node = flow.nodes[at.node];
+    const handler = node && handlerFor(node.type);
+    if (!node || !handler?.input) {
+      // The flow changed under a live call: send the caller where the flow says is safe.
+      this.log.warn({ callSid: call.callSid, flow: at.flow, node: at.node }, 'input for a node the flow no longer has; using its fallback');
+      return this.run(call, flow, flow.fallback, 1);
+    }
+    const outcome = handler.input(node, input);
+    if (outcome.kind === 'next') {
+      this.registry.ivrStep(call, { flow: flow.id, node: at.node, type: node.type, ...outcome.step });
+      return this.run(call, flow, outcome.next, 1);
+    }
+    this.registry.ivrStep(call, { flow: flow.id, node: at.node, type: node.type, via: outcome.via, ...(outcome.input ? { input: outcome.input } : {}) });
+    if (at.attempt >= handler.maxAttempts!(node)) return this.run(call, flow, handler.failure!(node), 1);
+    return this.run(call, flow, at.node, at.attempt + 1, outcome.reason);
+  }
+
+  /** TwiML for a caller waiting in a transfer node's queue. */
+  queueWait(at: { flow: string; node: string }, position: number | null): VoiceResponse {
+    const twiml = new VoiceResponse();
+    const flow = this.flows.get(at.flow) ?? this.flows.get(this.entryFlow)!;
+    const node = this.transferNode(flow, at.node);
+    const text = position !== null && position > 0 ? node.waitText.replace('{position}', String(position)) : '请您稍候，正在为您接通。';
+    twiml.say(sayAttributes(flow), text);
+    twiml.pause({ length: 8 });
+    return twiml;
+  }
+
+  /** TwiML after the caller leaves the queue: only a queue that could not take the call has more to say. */
+  queueDone(at: { flow: string; node: string }, result: string): VoiceResponse {
+    const twiml = new VoiceResponse();
+    if (result === 'queue-full' || result === 'error' || result === 'system-error') {
+      const flow = this.flows.get(at.flow) ?? this.flows.get(this.entryFlow)!;
+      twiml.say(sayAttributes(flow), this.transferNode(flow, at.node).busyText);
+    }
+    twiml.hangup();
+    return twiml;
+  }
+
+  private transferNode(flow: Flow, id: string): TransferNode {
+    const node = flow.nodes[id];
+    if (node?.type === 'transfer') return node as unknown as TransferNode;
+    return handlerFor('transfer')!.schema.parse({ type: 'transfer', queue: 'general' }) as unknown as TransferNode;
+  }
+
+  private run(call: CallRecord, flow: Flow, start: string, attempt: number, retryReason?: 'none' | 'invalid'): VoiceResponse {
+    const twiml = new VoiceResponse();
+    let nodeId: string | null = start;
+    for (let steps = 0; nodeId !== null; steps++) {
+      const node: FlowNode | undefined = flow.nodes[nodeId];
+      if (!node || steps >= MAX_NODES_PER_RESPONSE) {
+        this.log.error({ flow: flow.id, node: nodeId }, 'flow cannot go on from here; using its fallback');
+        if (nodeId === flow.fallback) break;
+        nodeId = flow.fallback;
+        continue;
+      }
+      const handler: NodeHandler = handlerFor(node.type)!;
+      const ctx: RenderContext = {
+        flow,
+        call,
+        twiml,
+        urls: this.urls,
+        node: nodeId,
+        attempt: nodeId === start ? attempt : 1,
+        ...(nodeId === start && retryReason ? { retryReason } : {}),
+        say: (target, text) => target.say(sayAttributes(flow), text),
+        queued: (queue, intent) => this.registry.queued(call, queue, intent),
+      };
+      // Menus are recorded when the caller answers them, with the answer.
+      if (!handler.input) this.registry.ivrStep(call, { flow: flow.id, node: nodeId, type: node.type });
+      nodeId = handler.render(node, ctx);
+    }
+    return twiml;
+  }
+}

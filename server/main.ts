@@ -1,0 +1,211 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import express from 'express';
+import type { Logger } from 'pino';
+import { Server } from 'socket.io';
+import { CallRegistry } from './calls/registry.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { attachConsole, type ConsoleServer } from './console/namespace.ts';
+import { consolePage } from './console/page.ts';
+import { IvrEngine } from './ivr/engine.ts';
+import { FlowLibrary } from './ivr/library.ts';
+import { createLogger } from './log.ts';
+import { MediaStreamServer } from './media/stream-server.ts';
+import { Metrics } from './metrics.ts';
+import { AzureRecognizerFactory } from './speech/azure.ts';
+import { RECOGNITION_PATH, startSpeechEmulator, type SpeechEmulator } from './speech/emulator/server.ts';
+import type { RecognizerFactory } from './speech/recognizer.ts';
+import { LOAD_WINDOW_MS, LowdbCallStore } from './store/lowdb-store.ts';
+import { MEDIA_STREAM_PATH, mediaStreamUrl, TWILIO_BASE_PATH, twilioUrls } from './telephony/urls.ts';
+import { createTwilioRouter } from './telephony/webhooks.ts';
+
+/**
+ * The one place that wires the parts together. Everything else gets what it needs
+ * through its constructor.
+ *
+ * @example
+ *   const hotline = await startHotline(loadConfig(process.env), { logger });
+ *   console.log(hotline.consoleUrl);
+ *   await hotline.close();
+ */
+export interface Hotline {
+  /** The base URL Twilio must use (PUBLIC_URL, or this machine's address). */
+  readonly publicUrl: string;
+  readonly consoleUrl: string;
+  readonly registry: CallRegistry;
+  readonly flows: FlowLibrary;
+  readonly metrics: Metrics;
+  /** The embedded speech-service emulator, in offline mode only. */
+  readonly emulator: SpeechEmulator | null;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly logger: Logger;
+  /** Overrides the speech recognisers (tests of the IVR and console in isolation). */
+  readonly recognizers?: RecognizerFactory;
+}
+
+const VERSION = '0.1.0';
+
+export async function startHotline(config: Config, options: StartOptions): Promise<Hotline> {
+  const log = options.logger;
+  const metrics = new Metrics();
+  const store = new LowdbCallStore(config.dataDir, log.child({ part: 'store' }), config.storeFlushMs);
+  const registry = new CallRegistry({ store, callerHashSecret: config.callerHashSecret, logger: log.child({ part: 'calls' }) });
+  const restored = await registry.restore(Date.now() - LOAD_WINDOW_MS);
+  if (restored) log.info({ calls: restored }, 'restored calls that were live at the last shutdown');
+  registry.on('started', () => metrics.calls.set(registry.size));
+  registry.on('ended', () => metrics.calls.set(registry.size));
+
+  const flows = new FlowLibrary(config.flowsDir, log.child({ part: 'ivr' }));
+  await flows.load();
+  flows.watch();
+
+  let emulator: SpeechEmulator | null = null;
+  if (config.speech.provider === 'emulator' && config.emulator.embedded) {
+    const at = new URL(config.emulator.url);
+    emulator = await startSpeechEmulator({ key: config.emulator.key, host: at.hostname, port: Number(at.port), logger: log.child({ part: 'emulator' }) });
+  }
+  const recognizers = options.recognizers ?? speechFactory(config, emulator?.httpUrl ?? config.emulator.url, log);
+
+  // PUBLIC_URL when configured; otherwise this machine's address, known once listening.
+  let publicUrl = config.publicUrl ?? '';
+  const publicUrlOf = () => publicUrl;
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true, calls: registry.size, streams: media.openStreams });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  const engine = new IvrEngine(flows, registry, twilioUrls(publicUrlOf), log.child({ part: 'ivr' }));
+  app.use(TWILIO_BASE_PATH, createTwilioRouter({
+    authToken: config.twilio.authToken,
+    accountSid: config.twilio.accountSid,
+    publicUrl: publicUrlOf,
+    registry,
+    engine,
+    metrics,
+    logger: log.child({ part: 'webhooks' }),
+  }));
+  app.use('/console', await consolePage());
+  app.get('/', (_req, res) => res.redirect('/console'));
+
+  const server = http.createServer(app);
+  const io: ConsoleServer = new Server(server, { serveClient: false, destroyUpgrade: false, cors: { origin: false } });
+  attachConsole(io, { registry, token: config.consoleToken, info: { speech: config.speech.provider, version: VERSION }, metrics, logger: log.child({ part: 'console' }) });
+
+  const media = new MediaStreamServer({
+    path: MEDIA_STREAM_PATH,
+    authToken: config.twilio.authToken,
+    streamUrl: () => mediaStreamUrl(publicUrl),
+    maxFrameBytes: config.media.maxFrameBytes,
+    maxFrameAudioMs: 1000,
+    maxLagMs: 3000,
+    registry,
+    recognizers,
+    metrics,
+    logger: log.child({ part: 'media' }),
+  });
+  server.on('upgrade', (req, socket, head) => {
+    if (media.handleUpgrade(req, socket, head)) return;
+    if (!req.url?.startsWith('/socket.io/')) socket.destroy(); // socket.io takes its own
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const localHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  publicUrl ||= `http://${localHost}:${port}`;
+  log.info({ publicUrl, speech: config.speech.provider }, 'hotline-desk listening');
+
+  let closing: Promise<void> | null = null;
+  return {
+    publicUrl,
+    consoleUrl: `http://${localHost}:${port}/console`,
+    registry,
+    flows,
+    metrics,
+    emulator,
+    close() {
+      closing ??= (async () => {
+        flows.close();
+        await media.close(); // flush the last words of calls still streaming
+        registry.close();
+        await store.close();
+        io.close();
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await emulator?.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+function speechFactory(config: Config, emulatorUrl: string, log: Logger): RecognizerFactory {
+  const common = { language: config.speech.language, replayBufferMs: config.media.reconnectBufferMs, logger: log.child({ part: 'speech' }) };
+  if (config.speech.provider === 'azure') {
+    return new AzureRecognizerFactory({ ...common, key: config.speech.key, region: config.speech.region, endpoint: config.speech.endpoint });
+  }
+  // The emulator speaks Azure's protocol: the production code path, pointed at a local test device.
+  const endpoint = emulatorUrl.replace(/^http/, 'ws') + RECOGNITION_PATH;
+  // Simulations may run faster than real time (simulate --fast): let the SDK keep up with them.
+  return new AzureRecognizerFactory({ ...common, key: config.emulator.key, endpoint, tagStreams: true, unthrottledMs: 600_000 });
+}
+
+async function main(): Promise<void> {
+  const dotenv = await import('dotenv');
+  dotenv.config({ quiet: true });
+  const demo = process.argv.includes('--demo');
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`Configuration error: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const log = createLogger(config.logLevel, { pretty: process.stdout.isTTY });
+  const hotline = await startHotline(config, { logger: log });
+  const consoleLink = config.consoleToken ? `${hotline.consoleUrl}#token=${encodeURIComponent(config.consoleToken)}` : hotline.consoleUrl;
+  let dialer: { stop(): Promise<void> } | null = null;
+  if (demo) {
+    const { startDemoDialer } = await import('./cli/demo.ts');
+    dialer = startDemoDialer({ config, publicUrl: hotline.publicUrl, emulatorUrl: hotline.emulator?.httpUrl ?? config.emulator.url, logger: log.child({ part: 'demo' }) });
+  }
+  process.stdout.write(
+    `\n  hotline-desk is running.\n` +
+      `  Console:  ${consoleLink}\n` +
+      `  Webhooks: ${hotline.publicUrl}${TWILIO_BASE_PATH}/voice  (status callback: ${TWILIO_BASE_PATH}/status)\n` +
+      `  Speech:   ${config.speech.provider === 'emulator' ? 'local speech-service EMULATOR (test/demo device, not real recognition)' : 'Azure Speech'}\n` +
+      (demo ? `  Demo:     a simulated call every ${Math.round(config.demoIntervalMs / 1000)} s\n` : `  Try:      npm run simulate -- test/fixtures/scenarios/gjj-rent.json\n`) +
+      `\n`,
+  );
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    await dialer?.stop();
+    await hotline.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}
