@@ -95,6 +95,9 @@ const schema = z.object({
   DEMO_INTERVAL_MS: positiveMs.default(8000),
 });
 
+/** Every variable the server reads; .env.example documents each one. */
+export const CONFIG_VARIABLES = Object.keys(schema.shape);
+
 /** Reads and checks the environment; throws {@link ConfigError} naming the first wrong variable. */
 export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config {
   // An empty value in .env means "not set", as most dotenv users expect.

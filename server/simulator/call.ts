@@ -37,6 +37,8 @@ export interface SimulatorDeps {
   readonly onEvent: (event: SimEvent) => void;
   /** Silence between two spoken lines. */
   readonly gapMs?: number;
+  /** How long the caller listens to each character of a prompt (realtime pace); 0 skips prompts. */
+  readonly sayMsPerCharacter?: number;
   readonly callSid?: string;
 }
 
@@ -114,7 +116,7 @@ export class SimulatedCall {
     for (const verb of verbs) {
       switch (verb.name) {
         case 'Say':
-          await this.sleep(Math.min(SAY_MAX_MS, [...verb.text].length * SAY_MS_PER_CHARACTER));
+          await this.sleep(Math.min(SAY_MAX_MS, [...verb.text].length * (this.deps.sayMsPerCharacter ?? SAY_MS_PER_CHARACTER)));
           break;
         case 'Play':
           await this.sleep(1000);

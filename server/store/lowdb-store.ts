@@ -30,6 +30,8 @@ export class LowdbCallStore implements CallStore {
   private readonly dirty = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> = Promise.resolve();
+  /** Saves waiting for their day's file to open: a flush must not run ahead of them. */
+  private readonly opening = new Set<Promise<void>>();
 
   constructor(
     private readonly dir: string,
@@ -58,16 +60,19 @@ export class LowdbCallStore implements CallStore {
       return;
     }
     // First call of a new day: the file is opened off the request path.
-    void this.open(day).then(
-      (opened) => {
-        opened.data.calls[call.callSid] = call;
+    const opened = this.open(day).then(
+      (db) => {
+        db.data.calls[call.callSid] = call;
         this.markDirty(day);
       },
       (error: unknown) => this.log.error({ err: error, day }, 'could not open the calls file; the call stays in memory'),
     );
+    this.opening.add(opened);
+    void opened.finally(() => this.opening.delete(opened));
   }
 
   async flush(): Promise<void> {
+    await Promise.all(this.opening);
     // Writes are chained so two flushes never race on one file.
     this.writing = this.writing.then(() => this.writeDirty());
     await this.writing;

@@ -81,13 +81,13 @@ export const menu: NodeHandler<MenuNode> = {
   input(node, input: GatherInput): InputOutcome {
     if (input.digits) {
       const option = node.options.find((o) => o.key === input.digits);
-      if (!option) return { kind: 'retry', reason: 'invalid', input: input.digits, via: 'dtmf' };
+      if (!option) return { kind: 'retry', reason: 'invalid', input: input.digits, via: 'invalid' };
       return { kind: 'next', next: option.next, step: { input: input.digits, via: 'dtmf', choice: option.label } };
     }
     if (input.speech?.trim()) {
       const key = spokenKey(input.speech);
       const option = key !== null ? node.options.find((o) => o.key === key) : matchSpeech(node, input.speech);
-      if (!option) return { kind: 'retry', reason: 'invalid', input: input.speech, via: 'speech' };
+      if (!option) return { kind: 'retry', reason: 'invalid', input: input.speech, via: 'invalid' };
       return { kind: 'next', next: option.next, step: { input: input.speech, via: 'speech', choice: option.label } };
     }
     return { kind: 'retry', reason: 'none', via: 'none' };

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../log.ts';
+import { MemoryCallStore } from '../store/memory-store.ts';
+import { callerHash } from './caller-hash.ts';
+import { CallRegistry } from './registry.ts';
+
+const SECRET = 'registry-test-secret';
+const incoming = (n: number) => ({ callSid: `CA${String(n).padStart(32, '0')}`, accountSid: `AC${'0'.repeat(32)}`, from: '+86 138-0000-1234', to: '+8612345', status: 'ringing' });
+
+function registry(settleMs = 50) {
+  return new CallRegistry({ store: new MemoryCallStore(), callerHashSecret: SECRET, logger: silentLogger, settleMs });
+}
+
+describe('call registry', () => {
+  it('keys repeat-caller history on a keyed hash of the normalised number', () => {
+    const r = registry();
+    const call = r.start(incoming(1));
+    expect(call.callerHash).toBe(callerHash(SECRET, '13800001234'));
+    expect(call.callerHash).not.toBe(callerHash('another-secret-value', '13800001234'));
+    expect(call.callerHash).not.toContain('13800001234');
+  });
+
+  it('waits for the stream to flush before ending a call whose status is final', () => {
+    const r = registry();
+    const ended: string[] = [];
+    r.on('ended', (c) => ended.push(c.callSid));
+    const call = r.start(incoming(2));
+    r.streamStarted(call, `MZ${'1'.repeat(32)}`);
+    r.status(call.callSid, 'completed');
+    expect(ended).toEqual([]);
+    r.transcript(call, { speaker: 'caller', text: '最后一句话', final: true, offsetMs: 0, durationMs: 900 });
+    r.streamStopped(call);
+    expect(ended).toEqual([call.callSid]);
+    expect(call.transcript.map((l) => l.text)).toEqual(['最后一句话']);
+    expect(call).toMatchObject({ state: 'ended', endReason: 'completed' });
+  });
+
+  it('ends a call anyway when the missing half never comes', async () => {
+    const r = registry(30);
+    const call = r.start(incoming(3));
+    r.streamStarted(call, `MZ${'1'.repeat(32)}`);
+    r.status(call.callSid, 'completed');
+    await new Promise((res) => setTimeout(res, 80));
+    expect(call.state).toBe('ended');
+    expect(call.endReason).toMatch(/did not stop/);
+  });
+
+  it('ends a call that hangs up in the IVR at once, and says when it is idle', async () => {
+    const r = registry();
+    const call = r.start(incoming(4));
+    const idle = r.idle();
+    r.status(call.callSid, 'completed');
+    await idle;
+    expect(r.size).toBe(0);
+  });
+
+  it('keeps partial transcripts out of the record and finals in it', () => {
+    const r = registry();
+    const call = r.start(incoming(5));
+    r.transcript(call, { speaker: 'caller', text: '我想', final: false, offsetMs: 0, durationMs: 300 });
+    r.transcript(call, { speaker: 'caller', text: '我想问一下', final: true, offsetMs: 0, durationMs: 900 });
+    expect(call.transcript).toHaveLength(1);
+  });
+});

@@ -1,0 +1,71 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SpeechSynthesizer } from '../../server/simulator/audio.ts';
+import { SimulatedCall } from '../../server/simulator/call.ts';
+import { readScenario } from '../../server/simulator/scenario.ts';
+import { launchChromium } from '../support/browser.ts';
+import { ACCOUNT_SID, startTestHotline, type TestHotline } from '../support/hotline.ts';
+
+// GIVEN the console open in real Chromium; WHEN a simulated caller talks to the hotline;
+// THEN the page lists the call (number masked) and shows what caller and operator say, side by side.
+describe('console page in a real browser', () => {
+  let t: TestHotline;
+  let browser: Browser;
+  beforeAll(async () => {
+    [t, browser] = await Promise.all([startTestHotline(), launchChromium()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('shows the live transcript of a call as it is spoken', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${t.url}/console#token=${t.config.consoleToken}`);
+    await page.locator('#connection[data-state="online"]').waitFor();
+    expect(new URL(page.url()).hash).toBe(''); // the token leaves the address bar
+
+    const scenario = await readScenario('test/fixtures/scenarios/gjj-rent.json');
+    const call = new SimulatedCall(scenario, {
+      server: t.url,
+      authToken: t.config.twilio.authToken,
+      accountSid: ACCOUNT_SID,
+      emulator: { url: t.hotline.emulator!.httpUrl, key: t.config.emulator.key },
+      console: null,
+      synth: new SpeechSynthesizer(),
+      pace: 'realtime',
+      sayMsPerCharacter: 0,
+      onEvent: () => undefined,
+    });
+    const running = call.run();
+
+    const item = page.locator(`#calls li[data-call-sid="${call.callSid}"]`);
+    await item.waitFor({ timeout: 10_000 });
+    expect(await item.locator('.caller').textContent()).toBe('+86 138****1234');
+    // The first call is chosen by itself; a partial shows before the final replaces it.
+    const callerSide = page.locator('.side[data-speaker="caller"]');
+    await callerSide.locator('.line.partial').first().waitFor({ timeout: 15_000 });
+    await callerSide.locator('.line.final', { hasText: '你好，我想问一下租房子怎么提取公积金' }).waitFor({ timeout: 15_000 });
+    await page.locator('.side[data-speaker="operator"] .line.final', { hasText: '您好，12345热线，请讲' }).waitFor({ timeout: 15_000 });
+    expect(await page.locator('#ivr-path').textContent()).toContain('政策咨询');
+    await running;
+    await page.locator(`#calls li[data-call-sid="${call.callSid}"][data-state="ended"]`).waitFor({ timeout: 15_000 });
+    expect(await callerSide.locator('.line.final').allTextContents()).toEqual(scenario.caller_says.map((s) => expect.stringContaining(s)));
+    expect(await page.content()).not.toContain('13800001234');
+    expect(errors).toEqual([]);
+
+    // English toggle
+    await page.click('#lang');
+    expect(await page.locator('h1').textContent()).toBe('12345 Hotline Desk');
+  });
+
+  it('asks for the passphrase when the token is wrong', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${t.url}/console#token=wrong-token`);
+    await page.locator('#login-error').waitFor({ state: 'visible' });
+    expect(await page.locator('#login-error').textContent()).toBe('口令不正确，请重新输入');
+    expect(await page.locator('#desk').isHidden()).toBe(true);
+  });
+});

@@ -1,0 +1,21 @@
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents, TranscriptLine } from '../../server/console/contract.ts';
+
+export type ConsoleSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** A real socket.io console client that records what it receives. */
+export async function consoleClient(url: string, token: string) {
+  const socket: ConsoleSocket = io(`${url}/console`, { auth: { token }, transports: ['websocket'], reconnection: false });
+  const lines: TranscriptLine[] = [];
+  const ended = new Map<string, string>();
+  const started: string[] = [];
+  socket.on('transcript:partial', (l) => lines.push(l));
+  socket.on('transcript:final', (l) => lines.push(l));
+  socket.on('call:ended', (e) => ended.set(e.callSid, e.reason));
+  socket.on('call:started', (c) => started.push(c.callSid));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('connect_error', reject);
+  });
+  return { socket, lines, ended, started, close: () => socket.close() };
+}

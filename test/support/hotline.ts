@@ -1,0 +1,69 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import twilio from 'twilio';
+import { loadConfig, type Config } from '../../server/config.ts';
+import { silentLogger } from '../../server/log.ts';
+import { startHotline, type Hotline, type StartOptions } from '../../server/main.ts';
+
+/** A real server on port 0 with its own data directory and the embedded emulator on port 0. */
+export interface TestHotline {
+  readonly hotline: Hotline;
+  readonly config: Config;
+  readonly dataDir: string;
+  readonly url: string;
+  /** A webhook request signed exactly as Twilio signs it. */
+  post(pathAndQuery: string, params: Record<string, string>, headers?: Record<string, string>): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export const ACCOUNT_SID = `AC${'0'.repeat(32)}`;
+
+export async function startTestHotline(env: Record<string, string> = {}, options: Partial<StartOptions> = {}): Promise<TestHotline> {
+  const dataDir = env['DATA_DIR'] ?? (await mkdtemp(path.join(os.tmpdir(), 'hotline-test-')));
+  const config = loadConfig({
+    PORT: '0',
+    EMULATOR_URL: 'http://127.0.0.1:0',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    STORE_FLUSH_MS: '50',
+    ...env,
+  });
+  const hotline = await startHotline(config, { logger: silentLogger, ...options });
+  const url = hotline.publicUrl;
+  return {
+    hotline,
+    config,
+    dataDir,
+    url,
+    post(pathAndQuery, params, headers) {
+      const signature = twilio.getExpectedTwilioSignature(config.twilio.authToken, url + pathAndQuery, params);
+      return fetch(url + pathAndQuery, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature, ...headers },
+        body: new URLSearchParams(params).toString(),
+      });
+    },
+    async close() {
+      await hotline.close();
+      if (!env['DATA_DIR']) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The parameters of Twilio's incoming-call webhook. */
+export function callParams(callSid: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { CallSid: callSid, AccountSid: ACCOUNT_SID, From: '+8613800001234', To: '+8612345', CallStatus: 'ringing', Direction: 'inbound', ...extra };
+}
+
+export function until(condition: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (condition()) return resolve();
+      if (Date.now() > deadline) return reject(new Error(`timed out waiting for ${what}`));
+      setTimeout(check, 20);
+    };
+    check();
+  });
+}
