@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -19,6 +20,8 @@ export interface Config {
   readonly publicUrl: string | null;
   readonly twilio: { readonly authToken: string; readonly accountSid: string | null };
   readonly speech: SpeechConfig;
+  /** Worker threads for speech recognisers; 0 runs them on the main thread. */
+  readonly speechWorkers: number;
   readonly emulator: EmulatorConfig;
   readonly dataDir: string;
   readonly flowsDir: string;
@@ -81,6 +84,7 @@ const schema = z.object({
   SPEECH_REGION: z.string().regex(/^[a-z0-9]+$/, 'expected an Azure region such as chinaeast2 or eastasia').optional(),
   SPEECH_ENDPOINT: wsOrHttpUrl.optional(),
   SPEECH_LANGUAGE: z.string().regex(/^[a-z]{2,3}-[A-Z]{2}$/, 'expected a locale such as zh-CN').default('zh-CN'),
+  SPEECH_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
   EMULATOR_URL: httpUrl.default('http://127.0.0.1:5105'),
   EMULATOR_KEY: z.string().min(8).default(OFFLINE_SECRETS.EMULATOR_KEY),
   EMULATOR_EMBEDDED: bool.default(true),
@@ -144,6 +148,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     publicUrl: e.PUBLIC_URL ?? null,
     twilio: Object.freeze({ authToken: e.TWILIO_AUTH_TOKEN, accountSid: e.TWILIO_ACCOUNT_SID ?? null }),
     speech: Object.freeze(speech),
+    // The cores left once the main thread has one, at most four.
+    speechWorkers: e.SPEECH_WORKERS ?? Math.max(0, Math.min(4, availableParallelism() - 1)),
     emulator: Object.freeze({ url: e.EMULATOR_URL, key: e.EMULATOR_KEY, embedded: e.EMULATOR_EMBEDDED && provider === 'emulator' }),
     dataDir: path.resolve(cwd, e.DATA_DIR),
     flowsDir: path.resolve(cwd, e.FLOWS_DIR),

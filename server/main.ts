@@ -13,7 +13,8 @@ import { FlowLibrary } from './ivr/library.ts';
 import { createLogger } from './log.ts';
 import { MediaStreamServer } from './media/stream-server.ts';
 import { Metrics } from './metrics.ts';
-import { AzureRecognizerFactory } from './speech/azure.ts';
+import { AzureRecognizerFactory, type AzureSpeechOptions } from './speech/azure.ts';
+import { SpeechWorkerPool } from './speech/worker/pool.ts';
 import { RECOGNITION_PATH, startSpeechEmulator, type SpeechEmulator } from './speech/emulator/server.ts';
 import type { RecognizerFactory } from './speech/recognizer.ts';
 import { LOAD_WINDOW_MS, LowdbCallStore } from './store/lowdb-store.ts';
@@ -137,6 +138,7 @@ export async function startHotline(config: Config, options: StartOptions): Promi
       closing ??= (async () => {
         flows.close();
         await media.close(); // flush the last words of calls still streaming
+        await recognizers.close?.();
         registry.close();
         await store.close();
         io.close();
@@ -150,14 +152,16 @@ export async function startHotline(config: Config, options: StartOptions): Promi
 }
 
 function speechFactory(config: Config, emulatorUrl: string, log: Logger): RecognizerFactory {
-  const common = { language: config.speech.language, replayBufferMs: config.media.reconnectBufferMs, logger: log.child({ part: 'speech' }) };
-  if (config.speech.provider === 'azure') {
-    return new AzureRecognizerFactory({ ...common, key: config.speech.key, region: config.speech.region, endpoint: config.speech.endpoint });
-  }
-  // The emulator speaks Azure's protocol: the production code path, pointed at a local test device.
-  const endpoint = emulatorUrl.replace(/^http/, 'ws') + RECOGNITION_PATH;
-  // Simulations may run faster than real time (simulate --fast): let the SDK keep up with them.
-  return new AzureRecognizerFactory({ ...common, key: config.emulator.key, endpoint, tagStreams: true, unthrottledMs: 600_000 });
+  const common = { language: config.speech.language, replayBufferMs: config.media.reconnectBufferMs };
+  const speech: Omit<AzureSpeechOptions, 'logger'> =
+    config.speech.provider === 'azure'
+      ? { ...common, key: config.speech.key, region: config.speech.region, endpoint: config.speech.endpoint }
+      : // The emulator speaks Azure's protocol: the production code path, pointed at a local test device.
+        // Simulations may run faster than real time (simulate --fast): let the SDK keep up with them.
+        { ...common, key: config.emulator.key, endpoint: emulatorUrl.replace(/^http/, 'ws') + RECOGNITION_PATH, tagStreams: true, unthrottledMs: 600_000 };
+  const logger = log.child({ part: 'speech' });
+  if (config.speechWorkers === 0) return new AzureRecognizerFactory({ ...speech, logger });
+  return new SpeechWorkerPool({ workers: config.speechWorkers, setup: { speech, logLevel: config.logLevel }, logger });
 }
 
 async function main(): Promise<void> {

@@ -34,9 +34,9 @@ describe('Twilio stream messages', () => {
     expect(events.map((e) => e.event)).toEqual(['connected', 'start', 'media', 'mark', 'dtmf', 'stop']);
     const media = events[2]!;
     if (media.event !== 'media') throw new Error('unreachable');
-    // numbers that arrive as strings are numbers after parsing
+    // numbers that arrive as strings are numbers after parsing, and the audio is decoded
     expect(media.media.timestamp).toBe(5);
-    expect(media.sequenceNumber).toBe(3);
+    expect([...media.media.payload]).toEqual([0xff, 0xff]);
     const start = events[1]!;
     if (start.event !== 'start') throw new Error('unreachable');
     expect(start.start.tracks).toEqual(['inbound', 'outbound']);
@@ -59,6 +59,8 @@ describe('Twilio stream messages', () => {
   it('refuses a media payload that is not base64 and an unknown track', () => {
     const base = { event: 'media', sequenceNumber: '3', streamSid: START.streamSid };
     expect(parseStreamMessage(JSON.stringify({ ...base, media: { track: 'inbound', chunk: '1', timestamp: '0', payload: '<script>' } }))).toMatchObject({ ok: false });
+    expect(parseStreamMessage(JSON.stringify({ ...base, media: { track: 'inbound', chunk: '1', timestamp: '0', payload: '//8' } }))).toMatchObject({ ok: false });
+    expect(parseStreamMessage(JSON.stringify({ ...base, media: { track: 'inbound', chunk: '1', timestamp: '0', payload: '/ /8' } }))).toMatchObject({ ok: false });
     expect(parseStreamMessage(JSON.stringify({ ...base, media: { track: 'both', chunk: '1', timestamp: '0', payload: '' } }))).toMatchObject({ ok: false });
   });
 });

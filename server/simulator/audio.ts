@@ -22,6 +22,8 @@ const VOICED_RMS = 330;
 
 export interface SpokenAudio {
   readonly mulaw: Uint8Array;
+  /** The audio as Media Streams payloads: base64 of each 20 ms frame, the last padded with silence. */
+  readonly frames: readonly string[];
   /** From the first to the last voiced frame: what the speech service will hear as the utterance. */
   readonly voicedMs: number;
   readonly source: 'espeak-ng' | 'tone';
@@ -48,6 +50,17 @@ export function syllableTone(ms: number): Uint8Array {
     pcm[i] = Math.round(9000 * envelope * Math.sin(2 * Math.PI * 220 * t));
   }
   return encodeMulaw(pcm);
+}
+
+/** Splits audio into base64 Media Streams payloads of 20 ms each. */
+export function framesOf(mulaw: Uint8Array): string[] {
+  const frames: string[] = [];
+  for (let at = 0; at < mulaw.length; at += FRAME_BYTES) {
+    const frame = Buffer.alloc(FRAME_BYTES, MULAW_SILENCE);
+    frame.set(mulaw.subarray(at, at + FRAME_BYTES));
+    frames.push(frame.toString('base64'));
+  }
+  return frames;
 }
 
 /** Measures the span between the first and last voiced 20 ms frame. */
@@ -85,7 +98,7 @@ export class SpeechSynthesizer {
   private async produce(text: string): Promise<SpokenAudio> {
     if (!speechToolsPresent()) {
       const mulaw = syllableTone([...text].length * TONE_MS_PER_CHARACTER);
-      return { mulaw, voicedMs: voicedSpanMs(mulaw), source: 'tone' };
+      return { mulaw, frames: framesOf(mulaw), voicedMs: voicedSpanMs(mulaw), source: 'tone' };
     }
     const key = createHash('sha256').update(`${ESPEAK_WORDS_PER_MINUTE}\n${text}`).digest('hex').slice(0, 32);
     const file = path.join(this.cacheDir, `${key}.ulaw`);
@@ -99,7 +112,7 @@ export class SpeechSynthesizer {
       await writeFile(temp, mulaw);
       await rename(temp, file);
     }
-    return { mulaw, voicedMs: voicedSpanMs(mulaw), source: 'espeak-ng' };
+    return { mulaw, frames: framesOf(mulaw), voicedMs: voicedSpanMs(mulaw), source: 'espeak-ng' };
   }
 }
 

@@ -209,7 +209,7 @@ export class SimulatedCall {
       for (const [track, line] of [['inbound', caller[i]], ['outbound', operator[i]]] as const) {
         if (line === undefined) continue;
         if (!streamer.isOpen) throw new ProtocolError('the server closed the media stream during the call');
-        await streamer.speak(track, this.audio.get(line)!.mulaw);
+        await streamer.speak(track, this.audio.get(line)!.frames);
         await streamer.wait(gap);
       }
     }

@@ -26,7 +26,7 @@ export interface StreamerOptions {
 }
 
 interface TrackQueue {
-  clips: { bytes: Uint8Array; at: number; done: () => void }[];
+  clips: { frames: readonly string[]; at: number; done: () => void }[];
   chunk: number;
 }
 
@@ -83,11 +83,11 @@ export class MediaStreamer {
     this.schedule();
   }
 
-  /** Queues a clip on a track; resolves once its last frame has been sent. */
-  speak(track: StreamTrack, bytes: Uint8Array): Promise<void> {
+  /** Queues a clip (base64 payloads of 20 ms frames) on a track; resolves once its last frame has been sent. */
+  speak(track: StreamTrack, frames: readonly string[]): Promise<void> {
     const queue = this.tracks.get(track);
-    if (!queue) return Promise.resolve();
-    return new Promise((resolve) => queue.clips.push({ bytes, at: 0, done: resolve }));
+    if (!queue || frames.length === 0) return Promise.resolve();
+    return new Promise((resolve) => queue.clips.push({ frames, at: 0, done: resolve }));
   }
 
   /** Resolves after `ms` of stream time (silence unless clips are queued). */
@@ -138,11 +138,8 @@ export class MediaStreamer {
       const clip = queue.clips[0];
       let payload = SILENT_FRAME_BASE64;
       if (clip) {
-        const frame = Buffer.alloc(FRAME_BYTES, 0xff);
-        frame.set(clip.bytes.subarray(clip.at, clip.at + FRAME_BYTES));
-        payload = frame.toString('base64');
-        clip.at += FRAME_BYTES;
-        if (clip.at >= clip.bytes.length) {
+        payload = clip.frames[clip.at++]!;
+        if (clip.at >= clip.frames.length) {
           queue.clips.shift();
           clip.done();
         }
@@ -153,7 +150,11 @@ export class MediaStreamer {
         continue;
       }
       this.sentFrames++;
-      this.send({ event: 'media', sequenceNumber: String(++this.sequence), streamSid: this.streamSid, media: { track, chunk: String(queue.chunk), timestamp, payload } });
+      // The hot path of a load test: a template, not JSON.stringify of a fresh object per frame.
+      ws.send(
+        `{"event":"media","sequenceNumber":"${++this.sequence}","streamSid":"${this.streamSid}",` +
+          `"media":{"track":"${track}","chunk":"${queue.chunk}","timestamp":"${timestamp}","payload":"${payload}"}}`,
+      );
     }
     this.ticks++;
     if (this.idleWaiters.length) {

@@ -2,9 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeMulaw } from '../media/mulaw.ts';
 import { silence, syllableTone, FRAME_BYTES } from '../simulator/audio.ts';
 import { silentLogger } from '../log.ts';
-import { AzureRecognizerFactory } from './azure.ts';
+import { AzureRecognizerFactory, type AzureSpeechOptions } from './azure.ts';
 import { startSpeechEmulator, type SpeechEmulator } from './emulator/server.ts';
-import type { RecognitionResult, RecognizerError } from './recognizer.ts';
+import type { RecognitionResult, RecognizerError, RecognizerFactory } from './recognizer.ts';
+import { SpeechWorkerPool } from './worker/pool.ts';
 
 // The real speech SDK against the local emulator: the same path a production call takes to Azure.
 const KEY = 'test-emulator-key';
@@ -29,27 +30,42 @@ async function stream(write: (f: Int16Array) => void, audio: Int16Array[], pace 
   }
 }
 
-describe('Azure recogniser on the real SDK, against the speech-service emulator', () => {
+type Options = Omit<AzureSpeechOptions, 'logger'>;
+const inMainThread = (o: Options): RecognizerFactory => new AzureRecognizerFactory({ ...o, logger: silentLogger });
+const inWorkerThread = (o: Options): RecognizerFactory => new SpeechWorkerPool({ workers: 1, setup: { speech: o, logLevel: 'silent' }, logger: silentLogger });
+
+describe.each([
+  ['in the main thread', inMainThread],
+  ['in a worker thread', inWorkerThread],
+])('Azure recogniser on the real SDK, against the speech-service emulator, %s', (_where, make) => {
   let emulator: SpeechEmulator;
   let results: RecognitionResult[];
   let errors: RecognizerError[];
-  let factory: AzureRecognizerFactory;
+  let factory: RecognizerFactory;
+  const factories: RecognizerFactory[] = [];
+  const build = (o: Options) => {
+    const f = make(o);
+    factories.push(f);
+    return f;
+  };
 
   beforeEach(async () => {
     emulator = await startSpeechEmulator({ key: KEY });
     results = [];
     errors = [];
-    factory = new AzureRecognizerFactory({
+    factory = build({
       language: 'zh-CN',
       key: KEY,
       endpoint: emulator.wsEndpoint,
       tagStreams: true,
       replayBufferMs: 10_000,
       retry: { initialDelayMs: 50, maxDelayMs: 200 },
-      logger: silentLogger,
     });
   });
-  afterEach(async () => emulator.close());
+  afterEach(async () => {
+    await Promise.all(factories.splice(0).map((f) => f.close?.()));
+    await emulator.close();
+  });
 
   const create = () =>
     factory.create({ callSid: CALL, track: 'inbound', speaker: 'caller' }, {
@@ -127,10 +143,7 @@ describe('Azure recogniser on the real SDK, against the speech-service emulator'
   it('reports a refused key on every attempt and backs off instead of hammering the service', async () => {
     // The SDK reports a 401 on the upgrade as a generic ConnectionFailure, so the recogniser
     // cannot tell it from an outage: what matters is that it says so and spaces its attempts.
-    const bad = new AzureRecognizerFactory({
-      language: 'zh-CN', key: 'wrong-key', endpoint: emulator.wsEndpoint, replayBufferMs: 1000,
-      retry: { initialDelayMs: 50, maxDelayMs: 400 }, logger: silentLogger,
-    });
+    const bad = build({ language: 'zh-CN', key: 'wrong-key', endpoint: emulator.wsEndpoint, replayBufferMs: 1000, retry: { initialDelayMs: 50, maxDelayMs: 400 } });
     const seen: RecognizerError[] = [];
     const r = bad.create({ callSid: CALL, track: 'inbound', speaker: 'caller' }, { onResult: () => undefined, onError: (e) => seen.push(e) });
     await stream((f) => r.write(f), frames(syllableTone(400)));

@@ -1,6 +1,7 @@
 import * as sdk from 'microsoft-cognitiveservices-speech-sdk';
 import type { Logger } from 'pino';
 import { STREAM_QUERY_PARAMETER, streamTag } from './emulator/stream-tag.ts';
+import { CHUNK_SAMPLES, PcmBatcher } from './pcm-batcher.ts';
 import {
   DEFAULT_RETRY,
   RecognizerError,
@@ -45,6 +46,7 @@ export interface AzureSpeechOptions {
 
 const SAMPLE_RATE = 8000;
 const SAMPLES_PER_MS = SAMPLE_RATE / 1000;
+
 const TICKS_PER_MS = 10_000;
 const AUDIO_FORMAT = sdk.AudioStreamFormat.getWaveFormatPCM(SAMPLE_RATE, 16, 1);
 const FATAL_CODES = new Set([
@@ -89,6 +91,8 @@ class AzureRecognizer implements Recognizer {
   private replaySamples = 0;
   private writtenSamples = 0;
   private droppedSamples = 0;
+  /** Exactly 100 ms per SDK write takes the SDK's no-copy path. */
+  private readonly batcher = new PcmBatcher(CHUNK_SAMPLES, (chunk) => this.send(chunk));
   private reconnects = 0;
   private failures = 0;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -110,18 +114,21 @@ class AzureRecognizer implements Recognizer {
   }
 
   write(pcm: Int16Array): void {
-    if (this.state !== 'live' || pcm.length === 0) return;
-    // The SDK queues the ArrayBuffer as it is: hand it one that holds exactly these samples.
-    const own = pcm.byteOffset === 0 && pcm.buffer.byteLength === pcm.byteLength ? pcm : pcm.slice();
-    this.replay.push({ startSample: this.writtenSamples, pcm: own });
-    this.replaySamples += own.length;
-    this.writtenSamples += own.length;
-    if (this.session && !this.session.ended) this.session.push.write(own.buffer as ArrayBuffer);
+    if (this.state === 'live') this.batcher.push(pcm);
+  }
+
+  /** One chunk to the SDK, and to the replay copy. */
+  private send(chunk: Int16Array): void {
+    this.replay.push({ startSample: this.writtenSamples, pcm: chunk });
+    this.replaySamples += chunk.length;
+    this.writtenSamples += chunk.length;
+    if (this.session && !this.session.ended) this.session.push.write(chunk.buffer as ArrayBuffer);
     this.trimReplay();
   }
 
   async flush(timeoutMs = 8000): Promise<void> {
     if (this.state !== 'live') return;
+    this.batcher.drain();
     this.state = 'flushing';
     const flushed = new Promise<void>((resolve) => (this.finishFlush = resolve));
     // Between sessions the pending reconnection carries on and closes its input at once.

@@ -60,7 +60,10 @@ export interface RecognizerStats {
 
 export interface Recognizer {
   readonly speaker: Speaker;
-  /** Pushes 8 kHz 16-bit mono PCM. Never blocks; while reconnecting, audio waits in a bounded buffer. */
+  /**
+   * Pushes 8 kHz 16-bit mono PCM. Never blocks; while reconnecting, audio waits in a
+   * bounded buffer. The samples are copied: the caller may reuse `pcm` afterwards.
+   */
   write(pcm: Int16Array): void;
   /** Ends the audio and resolves when the service has delivered its last result, or after `timeoutMs`. */
   flush(timeoutMs?: number): Promise<void>;
@@ -79,4 +82,6 @@ export interface RecognizerRequest {
 
 export interface RecognizerFactory {
   create(request: RecognizerRequest, handlers: RecognizerHandlers): Recognizer;
+  /** Releases what the factory itself holds (threads, connections). */
+  close?(): Promise<void>;
 }
