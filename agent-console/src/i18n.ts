@@ -17,6 +17,13 @@ const zh = {
   'state.ivr': '语音导航中',
   'state.queued': '转人工',
   'state.ended': '已结束',
+  'queue.consult': '政策咨询',
+  'queue.complaint': '投诉举报',
+  'queue.report': '求助报修',
+  'queue.suggestion': '意见建议',
+  'queue.praise': '表扬',
+  'queue.general': '人工服务',
+  transferredTo: '转接',
   'conn.online': '已连接',
   'conn.offline': '连接中断，正在重连',
   'conn.connecting': '正在连接',
@@ -42,6 +49,13 @@ const en: Record<Key, string> = {
   'state.ivr': 'In IVR',
   'state.queued': 'To operator',
   'state.ended': 'Ended',
+  'queue.consult': 'Policy enquiry',
+  'queue.complaint': 'Complaint',
+  'queue.report': 'Help / repair',
+  'queue.suggestion': 'Suggestion',
+  'queue.praise': 'Praise',
+  'queue.general': 'Operator',
+  transferredTo: 'To',
   'conn.online': 'Connected',
   'conn.offline': 'Disconnected, reconnecting',
   'conn.connecting': 'Connecting',
@@ -51,6 +65,16 @@ let language: 'zh' | 'en' = localStorage.getItem('console-language') === 'en' ? 
 
 export function t(key: Key): string {
   return language === 'en' ? en[key] : zh[key];
+}
+
+/** A queue's name for operators; an unknown queue shows as it is. */
+export function queueName(queue: string): string {
+  const key = `queue.${queue}` as Key;
+  return key in zh ? t(key) : queue;
+}
+
+export function timeOfDay(iso: string): string {
+  return new Date(iso).toLocaleTimeString(language === 'zh' ? 'zh-CN' : 'en-GB', { hour12: false });
 }
 
 export function toggleLanguage(): void {

@@ -1,7 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { CallSummary, ClientToServerEvents, ServerToClientEvents, TranscriptLine } from '../../server/console/contract.ts';
 import type { IvrStep, TranscriptEntry } from '../../server/calls/call.ts';
-import { t, toggleLanguage, translatePage, type Key } from './i18n.ts';
+import { queueName, t, timeOfDay, toggleLanguage, translatePage, type Key } from './i18n.ts';
 
 /**
  * The first console: live calls on the left, the chosen call's IVR path and live
@@ -55,11 +55,13 @@ function clock(ms: number): string {
   return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
 }
 
-function stepLabel(step: IvrStep): string {
+/** What the caller did in the IVR, in operators' words; prompts read to them are left out. */
+function stepLabel(step: IvrStep, queue: string | undefined): string | null {
   if (step.choice) return `${t('pressed')} ${step.via === 'speech' ? `“${step.input ?? ''}”` : step.input ?? ''} · ${step.choice}`;
   if (step.via === 'none') return t('noInput');
   if (step.via === 'invalid') return `${t('invalid')} ${step.input ?? ''}`;
-  return step.node;
+  if (step.type === 'transfer') return `${t('transferredTo')} ${queue ? queueName(queue) : ''}`;
+  return null;
 }
 
 function renderList(): void {
@@ -74,9 +76,8 @@ function renderList(): void {
         li.setAttribute('aria-selected', String(summary.callSid === selected));
         const head = el('div');
         head.append(el('span', 'caller', summary.caller), stateBadge(summary));
-        const since = new Date(summary.startedAt).toLocaleTimeString();
-        const last = summary.ivrPath.filter((s) => s.choice).at(-1);
-        li.append(head, el('div', 'meta', `${since}${last?.choice ? ` · ${last.choice}` : ''}`));
+        const where = summary.queue ? ` · ${queueName(summary.queue)}` : '';
+        li.append(head, el('div', 'meta', `${timeOfDay(summary.startedAt)}${where}`));
         li.addEventListener('click', () => choose(summary.callSid));
         return li;
       }),
@@ -98,8 +99,9 @@ function renderCall(): void {
   $('call').dataset['callSid'] = v.summary.callSid;
   $('call-caller').textContent = v.summary.caller;
   $('call-state').replaceWith(Object.assign(stateBadge(v.summary), { id: 'call-state' }));
-  $('call-queue').textContent = v.summary.queue ? `${t('queue')}: ${v.summary.queue}` : '';
-  $('ivr-path').replaceChildren(...v.summary.ivrPath.map((s) => el('li', undefined, stepLabel(s))));
+  $('call-queue').textContent = v.summary.queue ? `${t('queue')}: ${queueName(v.summary.queue)}` : '';
+  const steps = v.summary.ivrPath.map((s) => stepLabel(s, v.summary.queue)).filter((label): label is string => label !== null);
+  $('ivr-path').replaceChildren(...steps.map((label) => el('li', undefined, label)));
   for (const speaker of ['caller', 'operator'] as const) {
     const lines = document.querySelector<HTMLElement>(`.side[data-speaker="${speaker}"] .lines`)!;
     const nodes = v.finals[speaker].map((line) => {
