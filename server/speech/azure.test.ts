@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeMulaw } from '../media/mulaw.ts';
 import { silence, syllableTone, FRAME_BYTES } from '../simulator/audio.ts';
 import { silentLogger } from '../log.ts';
+import { until } from '../../test/support/hotline.ts';
 import { AzureRecognizerFactory, type AzureSpeechOptions } from './azure.ts';
 import { startSpeechEmulator, type SpeechEmulator } from './emulator/server.ts';
 import type { RecognitionResult, RecognizerError, RecognizerFactory } from './recognizer.ts';
@@ -115,7 +116,8 @@ describe.each([
     const audio = frames(silence(200), syllableTone(800), silence(800), syllableTone(1200), silence(800), syllableTone(800), silence(600));
     const dropAt = Math.round((200 + 800 + 800 + 600) / 20); // half-way through the second sentence
     await stream((f) => r.write(f), audio.slice(0, dropAt), 2);
-    await new Promise((res) => setTimeout(res, 150));
+    // Drop once the first sentence has arrived (a phrase still in flight would be lost with the socket).
+    await until(() => results.some((x) => x.final));
     expect(emulator.drop(CALL)).toBeGreaterThan(0);
     await stream((f) => r.write(f), audio.slice(dropAt), 2);
     await r.flush();
@@ -129,7 +131,7 @@ describe.each([
     ]);
     const r = create();
     await stream((f) => r.write(f), frames(silence(200), syllableTone(800), silence(700)), 2);
-    await new Promise((res) => setTimeout(res, 200));
+    await until(() => results.some((x) => x.final));
     emulator.refuseFor(600);
     emulator.drop(CALL);
     await stream((f) => r.write(f), frames(silence(600), syllableTone(800), silence(700)), 5);

@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import type { CallLookup } from '../../server/console/contract.ts';
-import { SpeechSynthesizer } from '../../server/simulator/audio.ts';
-import { SimulatedCall, type SimEvent } from '../../server/simulator/call.ts';
+import type { SimEvent } from '../../server/simulator/call.ts';
 import { parseScenario } from '../../server/simulator/scenario.ts';
 import { consoleClient } from '../support/console-client.ts';
-import { ACCOUNT_SID, startTestHotline, until, type TestHotline } from '../support/hotline.ts';
+import { startTestHotline, until, type TestHotline } from '../support/hotline.ts';
 
 // GIVEN a server started here, the real speech SDK against the embedded emulator,
 // and a socket.io console client; WHEN two simulated callers talk at once;
 // THEN each caller's sentences reach the console as growing partials and then finals, in order, on the right call.
-const synth = new SpeechSynthesizer();
 const A = parseScenario({
   caller: '+8613800001111',
   ivr: ['1'],
@@ -32,17 +30,7 @@ describe('a whole call, end to end', () => {
   afterAll(() => t.close());
 
   const simulate = (scenario: typeof A, events: SimEvent[] = [], pace: 'fast' | 'realtime' = 'fast') =>
-    new SimulatedCall(scenario, {
-      server: t.url,
-      authToken: t.config.twilio.authToken,
-      accountSid: ACCOUNT_SID,
-      emulator: { url: t.hotline.emulator!.httpUrl, key: t.config.emulator.key },
-      console: null,
-      synth,
-      pace,
-      sayMsPerCharacter: 0,
-      onEvent: (e) => events.push(e),
-    });
+    t.call(scenario, { pace, onEvent: (e) => events.push(e) });
 
   it('shows each caller sentence as partials then a final, in order, for the right call', async () => {
     const client = await consoleClient(t.url, t.config.consoleToken);

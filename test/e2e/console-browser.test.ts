@@ -1,10 +1,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SpeechSynthesizer } from '../../server/simulator/audio.ts';
-import { SimulatedCall } from '../../server/simulator/call.ts';
 import { readScenario } from '../../server/simulator/scenario.ts';
 import { launchChromium } from '../support/browser.ts';
-import { ACCOUNT_SID, startTestHotline, type TestHotline } from '../support/hotline.ts';
+import { startTestHotline, type TestHotline } from '../support/hotline.ts';
 
 // GIVEN the console open in real Chromium; WHEN a simulated caller talks to the hotline;
 // THEN the page lists the call (number masked) and shows what caller and operator say, side by side.
@@ -28,17 +26,7 @@ describe('console page in a real browser', () => {
     expect(new URL(page.url()).hash).toBe(''); // the token leaves the address bar
 
     const scenario = await readScenario('test/fixtures/scenarios/gjj-rent.json');
-    const call = new SimulatedCall(scenario, {
-      server: t.url,
-      authToken: t.config.twilio.authToken,
-      accountSid: ACCOUNT_SID,
-      emulator: { url: t.hotline.emulator!.httpUrl, key: t.config.emulator.key },
-      console: null,
-      synth: new SpeechSynthesizer(),
-      pace: 'realtime',
-      sayMsPerCharacter: 0,
-      onEvent: () => undefined,
-    });
+    const call = t.call(scenario);
     const running = call.run();
 
     const item = page.locator(`#calls li[data-call-sid="${call.callSid}"]`);

@@ -2,12 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SpeechSynthesizer } from '../../server/simulator/audio.ts';
-import { SimulatedCall } from '../../server/simulator/call.ts';
 import { parseScenario } from '../../server/simulator/scenario.ts';
 import { LowdbCallStore } from '../../server/store/lowdb-store.ts';
 import { silentLogger } from '../../server/log.ts';
-import { ACCOUNT_SID, callParams, startTestHotline } from '../support/hotline.ts';
+import { callParams, startTestHotline } from '../support/hotline.ts';
 
 // GIVEN calls handled by a server writing to a data directory; WHEN it restarts on the same directory;
 // THEN finished calls keep their IVR path and transcript, and a call still live at shutdown is live again.
@@ -21,16 +19,7 @@ describe('restart with calls intact', () => {
   it('keeps finished and live calls across a restart', async () => {
     const first = await startTestHotline({ DATA_DIR: dataDir });
     const scenario = parseScenario({ caller: '+8613800008888', ivr: ['3'], caller_says: ['我家楼道的灯坏了好几天了'], operator_says: ['好的，我们帮您联系物业'] });
-    const finished = new SimulatedCall(scenario, {
-      server: first.url,
-      authToken: first.config.twilio.authToken,
-      accountSid: ACCOUNT_SID,
-      emulator: { url: first.hotline.emulator!.httpUrl, key: first.config.emulator.key },
-      console: null,
-      synth: new SpeechSynthesizer(),
-      pace: 'fast',
-      onEvent: () => undefined,
-    });
+    const finished = first.call(scenario, { pace: 'fast' });
     await finished.run();
     const liveSid = `CA${'e'.repeat(32)}`;
     await first.post('/twilio/voice', callParams(liveSid));

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SpeechSynthesizer } from '../../server/simulator/audio.ts';
-import { SimulatedCall } from '../../server/simulator/call.ts';
 import { parseScenario } from '../../server/simulator/scenario.ts';
 import { consoleClient } from '../support/console-client.ts';
-import { ACCOUNT_SID, startTestHotline, until, type TestHotline } from '../support/hotline.ts';
+import { startTestHotline, until, type TestHotline } from '../support/hotline.ts';
 
 // GIVEN a call streaming in real time; WHEN the speech service drops the connection
 // mid-call (or is down for a while); THEN the recogniser reconnects and the later words still arrive.
@@ -22,17 +20,7 @@ describe('speech service drops mid-call', () => {
 
   async function callWithFault(fault: (callSid: string) => void) {
     const client = await consoleClient(t.url, t.config.consoleToken);
-    const call = new SimulatedCall(SCENARIO, {
-      server: t.url,
-      authToken: t.config.twilio.authToken,
-      accountSid: ACCOUNT_SID,
-      emulator: { url: t.hotline.emulator!.httpUrl, key: t.config.emulator.key },
-      console: null,
-      synth: new SpeechSynthesizer(),
-      pace: 'realtime',
-      sayMsPerCharacter: 0,
-      onEvent: () => undefined,
-    });
+    const call = t.call(SCENARIO);
     const running = call.run();
     await until(() => client.lines.some((l) => l.callSid === call.callSid && l.final), 20_000, 'the first final');
     fault(call.callSid);

@@ -5,6 +5,10 @@ import twilio from 'twilio';
 import { loadConfig, type Config } from '../../server/config.ts';
 import { silentLogger } from '../../server/log.ts';
 import { startHotline, type Hotline, type StartOptions } from '../../server/main.ts';
+import { SpeechSynthesizer } from '../../server/simulator/audio.ts';
+import { SimulatedCall, type SimEvent } from '../../server/simulator/call.ts';
+import type { Pace } from '../../server/simulator/media-streamer.ts';
+import type { Scenario } from '../../server/simulator/scenario.ts';
 
 /** A real server on port 0 with its own data directory and the embedded emulator on port 0. */
 export interface TestHotline {
@@ -14,10 +18,13 @@ export interface TestHotline {
   readonly url: string;
   /** A webhook request signed exactly as Twilio signs it. */
   post(pathAndQuery: string, params: Record<string, string>, headers?: Record<string, string>): Promise<Response>;
+  /** A simulated call against this server and its emulator; prompts are not waited for. */
+  call(scenario: Scenario, options?: { pace?: Pace; onEvent?: (event: SimEvent) => void }): SimulatedCall;
   close(): Promise<void>;
 }
 
 export const ACCOUNT_SID = `AC${'0'.repeat(32)}`;
+const synth = new SpeechSynthesizer();
 
 export async function startTestHotline(env: Record<string, string> = {}, options: Partial<StartOptions> = {}): Promise<TestHotline> {
   const dataDir = env['DATA_DIR'] ?? (await mkdtemp(path.join(os.tmpdir(), 'hotline-test-')));
@@ -42,6 +49,19 @@ export async function startTestHotline(env: Record<string, string> = {}, options
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature, ...headers },
         body: new URLSearchParams(params).toString(),
+      });
+    },
+    call(scenario, options = {}) {
+      return new SimulatedCall(scenario, {
+        server: url,
+        authToken: config.twilio.authToken,
+        accountSid: ACCOUNT_SID,
+        emulator: { url: hotline.emulator!.httpUrl, key: config.emulator.key },
+        console: null,
+        synth,
+        pace: options.pace ?? 'realtime',
+        sayMsPerCharacter: 0,
+        onEvent: options.onEvent ?? (() => undefined),
       });
     },
     async close() {

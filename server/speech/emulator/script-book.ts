@@ -6,6 +6,10 @@
  * connection URL in emulator mode). An utterance is claimed when its segment starts and
  * only consumed when its phrase is sent: if the connection drops first, the SDK replays
  * the audio on a new connection and the same utterance is claimed again.
+ *
+ * Limit of a device that cannot hear: a phrase sent in the instant the connection drops
+ * is lost with it, and the SDK's replay of that audio then takes the next utterance. The
+ * real service would simply recognise the replayed audio again.
  */
 export interface Utterance {
   readonly text: string;

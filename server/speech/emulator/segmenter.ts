@@ -1,3 +1,5 @@
+import { PcmBatcher } from '../pcm-batcher.ts';
+
 /**
  * Finds spoken segments in the audio the emulator receives, by frame energy.
  *
@@ -31,8 +33,7 @@ export class Segmenter {
   private readonly threshold: number;
   private readonly startFrames: number;
   private readonly hangoverMs: number;
-  private readonly pending: Int16Array;
-  private pendingLength = 0;
+  private readonly framer: PcmBatcher;
   private frames = 0;
   private voicedRun = 0;
   private segmentStartMs: number | null = null;
@@ -44,7 +45,7 @@ export class Segmenter {
     this.threshold = options.threshold ?? 330;
     this.startFrames = options.startFrames ?? 2;
     this.hangoverMs = options.hangoverMs ?? 500;
-    this.pending = new Int16Array(this.frameSamples);
+    this.framer = new PcmBatcher(this.frameSamples, (frame) => this.frame(frame));
   }
 
   get inSegment(): boolean {
@@ -56,17 +57,7 @@ export class Segmenter {
   }
 
   push(samples: Int16Array): void {
-    let i = 0;
-    while (i < samples.length) {
-      const take = Math.min(this.frameSamples - this.pendingLength, samples.length - i);
-      this.pending.set(samples.subarray(i, i + take), this.pendingLength);
-      this.pendingLength += take;
-      i += take;
-      if (this.pendingLength === this.frameSamples) {
-        this.frame(this.pending);
-        this.pendingLength = 0;
-      }
-    }
+    this.framer.push(samples);
   }
 
   /** End of audio: closes an open segment at the last voiced frame. */
