@@ -5,7 +5,7 @@ import express from 'express';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import { CallRegistry } from './calls/registry.ts';
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import { ConfigError, loadConfig, OFFLINE_SECRETS, type Config } from './config.ts';
 import { attachConsole, type ConsoleServer } from './console/namespace.ts';
 import { consolePage } from './console/page.ts';
 import { IvrEngine } from './ivr/engine.ts';
@@ -180,7 +180,8 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel, { pretty: process.stdout.isTTY });
   const hotline = await startHotline(config, { logger: log });
-  const consoleLink = config.consoleToken ? `${hotline.consoleUrl}#token=${encodeURIComponent(config.consoleToken)}` : hotline.consoleUrl;
+  // The offline passphrase can go in the link; a real one is a secret and stays out of the output.
+  const consoleLink = config.consoleToken === OFFLINE_SECRETS.CONSOLE_TOKEN ? `${hotline.consoleUrl}#token=${encodeURIComponent(config.consoleToken)}` : hotline.consoleUrl;
   let dialer: { stop(): Promise<void> } | null = null;
   if (demo) {
     const { startDemoDialer } = await import('./cli/demo.ts');
