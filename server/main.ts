@@ -49,6 +49,7 @@ export interface StartOptions {
 }
 
 const VERSION = '0.1.0';
+const DRAIN_MS = 30_000;
 
 export async function startHotline(config: Config, options: StartOptions): Promise<Hotline> {
   const log = options.logger;
@@ -199,8 +200,14 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'shutting down');
     await dialer?.stop();
+    // SIGTERM (a deployment) lets calls in progress finish for a while; Ctrl-C stops now.
+    // Either way the recognisers flush, so the last words of every call are kept.
+    if (signal === 'SIGTERM' && hotline.registry.size > 0) {
+      log.info({ calls: hotline.registry.size, drainMs: DRAIN_MS }, 'shutting down: waiting for calls in progress');
+      await Promise.race([hotline.registry.idle(), new Promise((resolve) => setTimeout(resolve, DRAIN_MS))]);
+    }
+    log.info({ signal }, 'shutting down');
     await hotline.close();
     process.exit(0);
   };
