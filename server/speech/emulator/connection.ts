@@ -128,7 +128,7 @@ export class EmulatorConnection {
   private newSegmenter(): Segmenter {
     return new Segmenter({ sampleRate: this.format.sampleRate }, {
       onSpeechStart: (atMs) => this.speechStart(atMs),
-      onSpeechFrame: (atMs, segmentMs) => this.speechFrame(segmentMs),
+      onSpeechFrame: (_atMs, segmentMs) => this.speechFrame(segmentMs),
       onSpeechEnd: (startMs, endMs) => this.speechEnd(startMs, endMs),
     });
   }
