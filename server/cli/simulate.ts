@@ -16,7 +16,7 @@ import { readScenario, ScenarioError } from '../simulator/scenario.ts';
 const USAGE = `usage: npm run --silent simulate -- SCENARIO.json [--server URL] [--public-url URL] [--emulator URL|none] [--fast] [--no-console]`;
 
 /** The CONTRACTS §2 output shape of an event. */
-export function eventLine(event: SimEvent): Record<string, unknown> {
+function eventLine(event: SimEvent): Record<string, unknown> {
   if (event.type === 'twiml') return { type: 'twiml', verbs: event.verbs, url: event.url };
   return { ...event };
 }

@@ -89,7 +89,6 @@ const stop = z.object({
 export const streamMessageSchema = z.discriminatedUnion('event', [connected, start, media, mark, dtmf, stop]);
 export type StreamMessage = z.infer<typeof streamMessageSchema>;
 export type StartMessage = z.infer<typeof start>;
-export type MediaMessage = z.infer<typeof media>;
 
 export type ParseResult = { ok: true; message: StreamMessage } | { ok: false; reason: string };
 

@@ -17,7 +17,3 @@ export interface CallStore {
   flush(): Promise<void>;
   close(): Promise<void>;
 }
-
-export class StoreError extends Error {
-  override readonly name = 'StoreError';
-}

@@ -57,13 +57,3 @@ export function textFrame(path: string, requestId: string, body: unknown): strin
     `Content-Type: application/json; charset=utf-8\r\n\r\n${json}`
   );
 }
-
-/** A client audio message as a binary frame (used by tests that speak the protocol without the SDK). */
-export function binaryFrame(path: string, requestId: string, payload: Uint8Array): Buffer {
-  const head = Buffer.from(`Path: ${path}\r\nX-RequestId: ${requestId}\r\nX-Timestamp: ${new Date().toISOString()}\r\n`, 'latin1');
-  const out = Buffer.alloc(2 + head.length + payload.byteLength);
-  out.writeUInt16BE(head.length, 0);
-  head.copy(out, 2);
-  out.set(payload, 2 + head.length);
-  return out;
-}
