@@ -38,6 +38,7 @@ export class MediaStreamServer {
     const refuse = (status: number, text: string, reason: string) => {
       this.options.metrics.streamsRefused.inc({ reason });
       this.options.logger.warn({ reason }, 'media stream upgrade refused');
+      socket.on('error', () => socket.destroy()); // a reset before the client reads the refusal is not ours
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${reason.length}\r\n\r\n${reason}`);
     };
     // Twilio's stream URL has no query string; a request with one was not signed for this URL.

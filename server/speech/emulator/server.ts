@@ -121,6 +121,8 @@ export class SpeechEmulator {
   private upgrade(req: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://emulator');
     const refuse = (status: number, text: string) => {
+      // The client may reset the connection before reading the refusal; that is not our error.
+      socket.on('error', () => socket.destroy());
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
     if (!ACCEPTED_PATHS.has(url.pathname)) return refuse(404, 'Not Found');
