@@ -1,15 +1,20 @@
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import express from 'express';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
+import { LiveSuggester } from './assist/live-suggestions.ts';
 import { CallRegistry } from './calls/registry.ts';
 import { ConfigError, loadConfig, OFFLINE_SECRETS, type Config } from './config.ts';
 import { attachConsole, type ConsoleServer } from './console/namespace.ts';
 import { consolePage } from './console/page.ts';
 import { IvrEngine } from './ivr/engine.ts';
 import { FlowLibrary } from './ivr/library.ts';
+import { createKnowledgeApi } from './knowledge/api.ts';
+import { KnowledgeHistory } from './knowledge/history.ts';
+import { KnowledgeLibrary } from './knowledge/library.ts';
 import { createLogger } from './log.ts';
 import { MediaStreamServer } from './media/stream-server.ts';
 import { Metrics } from './metrics.ts';
@@ -36,6 +41,7 @@ export interface Hotline {
   readonly consoleUrl: string;
   readonly registry: CallRegistry;
   readonly flows: FlowLibrary;
+  readonly knowledge: KnowledgeLibrary;
   readonly metrics: Metrics;
   /** The embedded speech-service emulator, in offline mode only. */
   readonly emulator: SpeechEmulator | null;
@@ -65,6 +71,13 @@ export async function startHotline(config: Config, options: StartOptions): Promi
   await flows.load();
   flows.watch();
 
+  const history = new KnowledgeHistory(path.join(config.dataDir, 'knowledge-history.json'), log.child({ part: 'knowledge' }));
+  await history.open();
+  const knowledge = new KnowledgeLibrary(config.knowledgeDir, history, log.child({ part: 'knowledge' }));
+  await knowledge.load();
+  knowledge.watch();
+  const suggester = new LiveSuggester(registry, (text) => knowledge.index.search(text).suggestions, log.child({ part: 'assist' }));
+
   let emulator: SpeechEmulator | null = null;
   if (config.speech.provider === 'emulator' && config.emulator.embedded) {
     const at = new URL(config.emulator.url);
@@ -84,7 +97,10 @@ export async function startHotline(config: Config, options: StartOptions): Promi
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  const engine = new IvrEngine(flows, registry, twilioUrls(publicUrlOf), log.child({ part: 'ivr' }));
+  const engine = new IvrEngine(flows, registry, twilioUrls(publicUrlOf), log.child({ part: 'ivr' }), {
+    search: (text) => knowledge.index.search(text),
+    hints: () => knowledge.index.hints(),
+  });
   app.use(TWILIO_BASE_PATH, createTwilioRouter({
     authToken: config.twilio.authToken,
     accountSid: config.twilio.accountSid,
@@ -94,12 +110,17 @@ export async function startHotline(config: Config, options: StartOptions): Promi
     metrics,
     logger: log.child({ part: 'webhooks' }),
   }));
+  app.use('/api/knowledge', createKnowledgeApi({ library: knowledge, history, token: config.consoleToken, logger: log.child({ part: 'knowledge-api' }) }));
   app.use('/console', await consolePage());
   app.get('/', (_req, res) => res.redirect('/console'));
 
   const server = http.createServer(app);
   const io: ConsoleServer = new Server(server, { serveClient: false, destroyUpgrade: false, cors: { origin: false } });
-  attachConsole(io, { registry, token: config.consoleToken, info: { speech: config.speech.provider, version: VERSION }, metrics, logger: log.child({ part: 'console' }) });
+  attachConsole(io, {
+    registry,
+    suggester,
+    knowsScenario: (id) => knowledge.scenario(id) !== undefined,
+    token: config.consoleToken, info: { speech: config.speech.provider, version: VERSION }, metrics, logger: log.child({ part: 'console' }) });
 
   const media = new MediaStreamServer({
     path: MEDIA_STREAM_PATH,
@@ -110,6 +131,7 @@ export async function startHotline(config: Config, options: StartOptions): Promi
     maxLagMs: 3000,
     registry,
     recognizers,
+    phrases: () => knowledge.index.phrases(),
     metrics,
     logger: log.child({ part: 'media' }),
   });
@@ -133,11 +155,14 @@ export async function startHotline(config: Config, options: StartOptions): Promi
     consoleUrl: `http://${localHost}:${port}/console`,
     registry,
     flows,
+    knowledge,
     metrics,
     emulator,
     close() {
       closing ??= (async () => {
         flows.close();
+        knowledge.close();
+        suggester.close();
         await media.close(); // flush the last words of calls still streaming
         await recognizers.close?.();
         registry.close();

@@ -36,6 +36,28 @@ export interface StreamInfo {
   droppedMs: number;
 }
 
+/** How the IVR's self-service answer went (直接答复率 counts `resolved`). */
+export type SelfServiceOutcome = 'answered' | 'resolved' | 'operator' | 'no_match' | 'no_input';
+
+export interface SelfServiceRecord {
+  /** What the caller asked, as Twilio's recogniser heard it. */
+  readonly question?: string;
+  readonly scenarioId?: string;
+  readonly title?: string;
+  readonly score?: number;
+  readonly outcome: SelfServiceOutcome;
+  readonly at: string;
+}
+
+/** A knowledge-base answer the operator marked as the one used (for measuring suggestions). */
+export interface KbUse {
+  readonly id: string;
+  /** Its rank among the suggestions shown when it was used (1 = top), null if it was found another way. */
+  readonly rank: number | null;
+  readonly operator: string;
+  readonly at: string;
+}
+
 export interface CallRecord {
   readonly callSid: string;
   readonly accountSid: string;
@@ -53,6 +75,8 @@ export interface CallRecord {
   ivrPath: IvrStep[];
   transcript: TranscriptEntry[];
   stream?: StreamInfo;
+  selfService?: SelfServiceRecord;
+  kbUsed?: KbUse[];
 }
 
 /** Twilio call statuses after which nothing more happens on the call. */

@@ -4,7 +4,7 @@ import { maskPhone } from '../log.ts';
 import type { RecognitionResult } from '../speech/recognizer.ts';
 import type { CallStore } from '../store/store.ts';
 import { callerHash } from './caller-hash.ts';
-import { TERMINAL_STATUSES, type CallRecord, type IvrStep, type StreamInfo } from './call.ts';
+import { TERMINAL_STATUSES, type CallRecord, type IvrStep, type KbUse, type SelfServiceRecord, type StreamInfo } from './call.ts';
 
 /**
  * The one registry of live calls, keyed by CallSid. Webhooks, the media socket and the
@@ -114,6 +114,20 @@ export class CallRegistry extends EventEmitter<CallEvents> {
     call.ivrPath.push(full);
     this.changed(call);
     this.emit('ivr', call, full);
+  }
+
+  /** Records how the IVR's self-service answer went; the latest outcome replaces the earlier one. */
+  selfService(call: CallRecord, record: Omit<SelfServiceRecord, 'at'>): void {
+    call.selfService = { ...call.selfService, ...record, at: this.now().toISOString() };
+    this.changed(call);
+  }
+
+  /** Records the knowledge-base answer an operator used on the call. */
+  kbUsed(call: CallRecord, use: Omit<KbUse, 'at'>): KbUse {
+    const full: KbUse = { ...use, at: this.now().toISOString() };
+    (call.kbUsed ??= []).push(full);
+    this.changed(call);
+    return full;
   }
 
   queued(call: CallRecord, queue: string, intent: string | undefined): void {

@@ -2,7 +2,9 @@
  * The console's socket.io contract (namespace `/console`), shared by the server and the
  * page in agent-console/. Callers' numbers never cross it unmasked.
  */
-import type { CallState, IvrStep, TranscriptEntry } from '../calls/call.ts';
+import type { SuggestionUpdate } from '../assist/live-suggestions.ts';
+import type { Suggestion } from '../assist/knowledge-index.ts';
+import type { CallState, IvrStep, KbUse, SelfServiceRecord, TranscriptEntry } from '../calls/call.ts';
 import type { Speaker } from '../speech/recognizer.ts';
 
 export const CONSOLE_NAMESPACE = '/console';
@@ -17,11 +19,25 @@ export interface CallSummary {
   readonly queue?: string;
   readonly intent?: string;
   readonly ivrPath: readonly IvrStep[];
+  /** What the caller asked the IVR's self-service, and how it went. */
+  readonly selfService?: SelfServiceRecord;
 }
 
 export interface CallDetail extends CallSummary {
   readonly transcript: readonly TranscriptEntry[];
+  /** The knowledge-base suggestions on screen now. */
+  readonly suggestions: readonly Suggestion[];
+  readonly kbUsed: readonly KbUse[];
 }
+
+/** An operator marking the suggestion they used; `rank` is its place in the list (1 = top), null if found another way. */
+export interface KbUseRequest {
+  readonly callSid: string;
+  readonly id: string;
+  readonly rank: number | null;
+}
+
+export type KbUseResult = { ok: true; use: KbUse } | { ok: false; error: string };
 
 export interface TranscriptLine {
   readonly callSid: string;
@@ -46,6 +62,8 @@ export interface ServerToClientEvents {
   'transcript:partial': (line: TranscriptLine) => void;
   'transcript:final': (line: TranscriptLine) => void;
   'call:ended': (event: { callSid: string; endedAt: string; reason: string }) => void;
+  /** The knowledge-base answers for a call's current request, best first, stable while the caller speaks. */
+  'suggestions:update': (update: SuggestionUpdate) => void;
 }
 
 export type CallLookup = { ok: true; call: CallDetail } | { ok: false; error: string };
@@ -53,6 +71,8 @@ export type CallLookup = { ok: true; call: CallDetail } | { ok: false; error: st
 export interface ClientToServerEvents {
   /** The whole call so far: summary and final transcript. */
   'call:get': (callSid: string, ack: (result: CallLookup) => void) => void;
+  /** Records which knowledge-base answer the operator used on the call. */
+  'kb:used': (request: KbUseRequest, ack: (result: KbUseResult) => void) => void;
 }
 
 export interface SocketData {

@@ -1,10 +1,12 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { LiveSuggester } from '../assist/live-suggestions.ts';
 import type { Server } from 'socket.io';
 import type { CallRecord } from '../calls/call.ts';
 import type { CallRegistry } from '../calls/registry.ts';
 import { maskPhone } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
+import { sameSecret } from './token.ts';
 import {
   CONSOLE_NAMESPACE,
   type CallDetail,
@@ -25,6 +27,9 @@ import {
  */
 export interface ConsoleDeps {
   readonly registry: CallRegistry;
+  readonly suggester: LiveSuggester;
+  /** Whether a scenario id exists (active or retired) in the knowledge base. */
+  readonly knowsScenario: (id: string) => boolean;
   readonly token: string;
   readonly info: ServerInfo;
   readonly metrics: Metrics;
@@ -43,14 +48,15 @@ export function summarize(call: CallRecord): CallSummary {
     ...(call.endedAt ? { endedAt: call.endedAt } : {}),
     ...(call.queue ? { queue: call.queue } : {}),
     ...(call.intent ? { intent: call.intent } : {}),
+    ...(call.selfService ? { selfService: call.selfService } : {}),
   };
 }
 
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
+const kbUseRequest = z.object({
+  callSid: z.string().regex(/^CA[0-9a-f]{32}$/, 'expected a CallSid'),
+  id: z.string().min(1).max(120),
+  rank: z.number().int().min(1).max(50).nullable().default(null),
+});
 
 export function attachConsole(io: ConsoleServer, deps: ConsoleDeps): void {
   const nsp = io.of(CONSOLE_NAMESPACE);
@@ -75,8 +81,18 @@ export function attachConsole(io: ConsoleServer, deps: ConsoleDeps): void {
       if (typeof ack !== 'function') return;
       const call = typeof callSid === 'string' ? registry.get(callSid) : undefined;
       if (!call) return ack({ ok: false, error: 'no live call with that CallSid' });
-      const detail: CallDetail = { ...summarize(call), transcript: call.transcript };
+      const detail: CallDetail = { ...summarize(call), transcript: call.transcript, suggestions: deps.suggester.current(call.callSid), kbUsed: call.kbUsed ?? [] };
       ack({ ok: true, call: detail });
+    });
+    socket.on('kb:used', (request, ack) => {
+      if (typeof ack !== 'function') return;
+      const parsed = kbUseRequest.safeParse(request);
+      if (!parsed.success) return ack({ ok: false, error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+      const call = registry.get(parsed.data.callSid);
+      if (!call) return ack({ ok: false, error: 'no live call with that CallSid' });
+      if (!deps.knowsScenario(parsed.data.id)) return ack({ ok: false, error: `no scenario ${parsed.data.id} in the knowledge base` });
+      const use = registry.kbUsed(call, { id: parsed.data.id, rank: parsed.data.rank, operator: socket.data.role });
+      ack({ ok: true, use });
     });
     socket.on('disconnect', () => deps.metrics.consoleClients.dec());
   });
@@ -89,5 +105,6 @@ export function attachConsole(io: ConsoleServer, deps: ConsoleDeps): void {
     if (r.final) nsp.emit('transcript:final', line);
     else nsp.volatile.emit('transcript:partial', line);
   });
+  deps.suggester.on('update', (update) => nsp.emit('suggestions:update', update));
   registry.on('ended', (call) => nsp.emit('call:ended', { callSid: call.callSid, endedAt: call.endedAt!, reason: call.endReason ?? '' }));
 }

@@ -9,6 +9,8 @@ import { MemoryCallStore } from '../store/memory-store.ts';
 import { twilioUrls } from '../telephony/urls.ts';
 import { IvrEngine } from './engine.ts';
 import { FlowLibrary } from './library.ts';
+import type { KnowledgeIndex } from '../assist/knowledge-index.ts';
+import { shippedKnowledge } from '../../test/support/knowledge.ts';
 
 const FLOWS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../flows');
 const at = (attempt = 1) => ({ flow: 'main', node: 'main_menu', attempt });
@@ -18,11 +20,18 @@ describe('IVR engine on flows/main.json', () => {
   let registry: CallRegistry;
   let engine: IvrEngine;
   let call: CallRecord;
+  let index: KnowledgeIndex;
 
-  beforeAll(() => flows.load());
+  beforeAll(async () => {
+    await flows.load();
+    index = (await shippedKnowledge()).index;
+  });
   beforeEach(() => {
     registry = new CallRegistry({ store: new MemoryCallStore(), callerHashSecret: 'test-secret-0123456789', logger: silentLogger });
-    engine = new IvrEngine(flows, registry, twilioUrls(() => 'https://hotline.example.gov.cn'), silentLogger);
+    engine = new IvrEngine(flows, registry, twilioUrls(() => 'https://hotline.example.gov.cn'), silentLogger, {
+      search: (text) => index.search(text),
+      hints: () => index.hints(),
+    });
     call = registry.start({ callSid: `CA${'1'.repeat(32)}`, accountSid: `AC${'0'.repeat(32)}`, from: '+8613800001234', to: '+8612345', status: 'ringing' });
   });
 
@@ -40,19 +49,19 @@ describe('IVR engine on flows/main.json', () => {
     expect(call.ivrPath.map((s) => s.node)).toEqual(['welcome', 'emergency_notice']);
   });
 
-  it('transfers on 1 with live audio of both tracks and the call identity, then queues the caller', () => {
-    const xml = engine.input(call, at(), { digits: '1' }).toString();
+  it('transfers with live audio of both tracks and the call identity, then queues the caller', () => {
+    const xml = engine.input(call, at(), { digits: '0' }).toString();
     const verbs = parseTwiml(xml);
     expect(verbs.map((v) => v.name)).toEqual(['Say', 'Start', 'Enqueue']);
     const start = verbs[1] as Extract<(typeof verbs)[number], { name: 'Start' }>;
     expect(start.streams[0]).toEqual({
       url: 'wss://hotline.example.gov.cn/twilio/media',
       track: 'both_tracks',
-      parameters: { callSid: call.callSid, queue: 'consult', intent: 'consult' },
+      parameters: { callSid: call.callSid, queue: 'general' },
     });
-    expect(verbs[2]).toMatchObject({ queue: 'consult' });
-    expect(call).toMatchObject({ state: 'queued', queue: 'consult', intent: 'consult' });
-    expect(call.ivrPath.at(-2)).toMatchObject({ node: 'main_menu', input: '1', via: 'dtmf', choice: '政策咨询' });
+    expect(verbs[2]).toMatchObject({ queue: 'general' });
+    expect(call).toMatchObject({ state: 'queued', queue: 'general' });
+    expect(call.ivrPath.at(-2)).toMatchObject({ node: 'main_menu', input: '0', via: 'dtmf', choice: '人工服务' });
   });
 
   it.each([

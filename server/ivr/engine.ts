@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { CallRecord } from '../calls/call.ts';
 import type { CallRegistry } from '../calls/registry.ts';
 import type { FlowLibrary } from './library.ts';
-import { sayAttributes, type Flow, type FlowNode, type GatherInput, type IvrUrls, type NodeHandler, type RenderContext } from './flow.ts';
+import { sayAttributes, type Flow, type FlowNode, type GatherInput, type InputContext, type IvrKnowledge, type IvrUrls, type NodeHandler, type RenderContext } from './flow.ts';
 import { handlerFor } from './nodes/index.ts';
 import type { TransferNode } from './nodes/transfer.ts';
 
@@ -24,6 +24,7 @@ export class IvrEngine {
     private readonly registry: CallRegistry,
     private readonly urls: IvrUrls,
     private readonly log: Logger,
+    private readonly knowledge: IvrKnowledge,
     private readonly entryFlow = 'main',
   ) {}
 
@@ -34,7 +35,7 @@ export class IvrEngine {
   }
 
   /** A menu's Gather result (or its timeout redirect, with no input). */
-  input(call: CallRecord, at: { flow: string; node: string; attempt: number }, input: GatherInput): VoiceResponse {
+  input(call: CallRecord, at: { flow: string; node: string; attempt: number; stage?: string | undefined }, input: GatherInput): VoiceResponse {
     const flow = this.flows.get(at.flow) ?? this.flows.get(this.entryFlow)!;
     const node = flow.nodes[at.node];
     const handler = node && handlerFor(node.type);
@@ -43,14 +44,24 @@ export class IvrEngine {
       this.log.warn({ callSid: call.callSid, flow: at.flow, node: at.node }, 'input for a node the flow no longer has; using its fallback');
       return this.run(call, flow, flow.fallback, 1);
     }
-    const outcome = handler.input(node, input);
+    const ctx: InputContext = {
+      call,
+      ...(at.stage ? { stage: at.stage } : {}),
+      knowledge: this.knowledge,
+      selfService: (record) => this.registry.selfService(call, record),
+    };
+    const outcome = handler.input(node, input, ctx);
     if (outcome.kind === 'next') {
       this.registry.ivrStep(call, { flow: flow.id, node: at.node, type: node.type, ...outcome.step });
       return this.run(call, flow, outcome.next, 1);
     }
+    if (outcome.kind === 'stage') {
+      this.registry.ivrStep(call, { flow: flow.id, node: at.node, type: node.type, ...outcome.step });
+      return this.run(call, flow, at.node, 1, undefined, outcome.stage);
+    }
     this.registry.ivrStep(call, { flow: flow.id, node: at.node, type: node.type, via: outcome.via, ...(outcome.input ? { input: outcome.input } : {}) });
-    if (at.attempt >= handler.maxAttempts!(node)) return this.run(call, flow, handler.failure!(node), 1);
-    return this.run(call, flow, at.node, at.attempt + 1, outcome.reason);
+    if (at.attempt >= handler.maxAttempts!(node)) return this.run(call, flow, handler.failure!(node, ctx), 1);
+    return this.run(call, flow, at.node, at.attempt + 1, outcome.reason, at.stage);
   }
 
   /** TwiML for a caller waiting in a transfer node's queue. */
@@ -81,7 +92,7 @@ export class IvrEngine {
     return handlerFor('transfer')!.schema.parse({ type: 'transfer', queue: 'general' }) as unknown as TransferNode;
   }
 
-  private run(call: CallRecord, flow: Flow, start: string, attempt: number, retryReason?: 'none' | 'invalid'): VoiceResponse {
+  private run(call: CallRecord, flow: Flow, start: string, attempt: number, retryReason?: 'none' | 'invalid', stage?: string): VoiceResponse {
     const twiml = new VoiceResponse();
     let nodeId: string | null = start;
     for (let steps = 0; nodeId !== null; steps++) {
@@ -101,6 +112,8 @@ export class IvrEngine {
         node: nodeId,
         attempt: nodeId === start ? attempt : 1,
         ...(nodeId === start && retryReason ? { retryReason } : {}),
+        ...(nodeId === start && stage ? { stage } : {}),
+        knowledge: this.knowledge,
         say: (target, text) => target.say(sayAttributes(flow), text),
         queued: (queue, intent) => this.registry.queued(call, queue, intent),
       };

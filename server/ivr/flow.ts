@@ -33,8 +33,8 @@ export const INTENTS = ['consult', 'complaint', 'report', 'suggestion', 'praise'
 export type Intent = (typeof INTENTS)[number];
 
 export interface IvrUrls {
-  /** Where a menu's Gather posts, relative to the webhook base. */
-  input(flow: string, node: string, attempt: number): string;
+  /** Where a menu's Gather posts, relative to the webhook base; `stage` for nodes that ask more than once. */
+  input(flow: string, node: string, attempt: number, stage?: string): string;
   queueWait(flow: string, node: string): string;
   queueDone(flow: string, node: string): string;
   /** The Media Streams URL (wss://…), exactly as signed on the upgrade. */
@@ -51,8 +51,26 @@ export interface RenderContext {
   /** 1 on a menu's first prompt; more when it is asked again after a failed input. */
   readonly attempt: number;
   readonly retryReason?: 'none' | 'invalid';
+  /** For nodes that ask in several steps (kb_answer): which step this is; undefined for the first. */
+  readonly stage?: string;
+  readonly knowledge: IvrKnowledge;
   say(target: { say(attributes: object, text: string): unknown }, text: string): void;
   queued(queue: string, intent: Intent | undefined): void;
+}
+
+/** What the IVR may ask of the knowledge base (the same retrieval the console uses). */
+export interface IvrKnowledge {
+  search(text: string): import('../assist/knowledge-index.ts').SearchResult;
+  /** Terms to bias Twilio's recogniser with (Gather `hints`). */
+  hints(): string;
+}
+
+/** What an input handler may read and record besides the caller's input. */
+export interface InputContext {
+  readonly call: CallRecord;
+  readonly stage?: string;
+  readonly knowledge: IvrKnowledge;
+  selfService(record: Omit<import('../calls/call.ts').SelfServiceRecord, 'at'>): void;
 }
 
 /** What the caller gave a menu: keys, or Twilio's transcript of their speech. */
@@ -64,7 +82,9 @@ export interface GatherInput {
 
 export type InputOutcome =
   | { readonly kind: 'next'; readonly next: string; readonly step: Pick<IvrStep, 'input' | 'via' | 'choice'> }
-  | { readonly kind: 'retry'; readonly reason: 'none' | 'invalid'; readonly input?: string; readonly via: IvrInputKind };
+  | { readonly kind: 'retry'; readonly reason: 'none' | 'invalid'; readonly input?: string; readonly via: IvrInputKind }
+  /** The same node again at another step, e.g. from hearing the question to confirming the answer. */
+  | { readonly kind: 'stage'; readonly stage: string; readonly step: Pick<IvrStep, 'input' | 'via' | 'choice'> };
 
 /**
  * One node type: its schema, how it renders, where it can lead. One file per type in
@@ -75,10 +95,10 @@ export interface NodeHandler<N extends FlowNode = FlowNode> {
   /** Adds the node's TwiML. Returns the node to render next in the same response, or null when the response is complete. */
   render(node: N, ctx: RenderContext): string | null;
   /** For nodes that wait for the caller. */
-  input?(node: N, input: GatherInput): InputOutcome;
+  input?(node: N, input: GatherInput, ctx: InputContext): InputOutcome;
   /** Menus only: how many failed inputs before `failure(node)`. */
   maxAttempts?(node: N): number;
-  failure?(node: N): string;
+  failure?(node: N, ctx: InputContext): string;
   /** Every node id this node can lead to, for the flow's graph check. */
   targets(node: N): string[];
 }

@@ -11,7 +11,7 @@ export const MEDIA_STREAM_PATH = `${TWILIO_BASE_PATH}/media`;
 export function twilioUrls(publicUrl: () => string): IvrUrls {
   const q = (params: Record<string, string | number>) => new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
   return {
-    input: (flow, node, attempt) => `${TWILIO_BASE_PATH}/ivr?${q({ flow, node, attempt })}`,
+    input: (flow, node, attempt, stage) => `${TWILIO_BASE_PATH}/ivr?${q({ flow, node, attempt, ...(stage ? { stage } : {}) })}`,
     queueWait: (flow, node) => `${TWILIO_BASE_PATH}/queue/wait?${q({ flow, node })}`,
     queueDone: (flow, node) => `${TWILIO_BASE_PATH}/queue/done?${q({ flow, node })}`,
     get mediaStream() {

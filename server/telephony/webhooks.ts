@@ -47,7 +47,7 @@ const nodeRef = z.object({
   flow: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'expected a flow id'),
   node: z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected a node id'),
 });
-const ivrQuery = nodeRef.extend({ attempt: z.coerce.number().int().min(1).max(10).default(1) });
+const ivrQuery = nodeRef.extend({ attempt: z.coerce.number().int().min(1).max(10).default(1), stage: z.string().regex(/^[a-z_]{1,20}$/).optional() });
 const queueWaitParams = z.object({ QueuePosition: z.coerce.number().int().min(0).optional() });
 const queueDoneParams = z.object({ QueueResult: z.string().max(40).default('') });
 

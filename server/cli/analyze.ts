@@ -1,0 +1,56 @@
+import { createInterface } from 'node:readline';
+import path from 'node:path';
+import { z } from 'zod';
+import { AssistEngine, type Analysis } from '../assist/engine.ts';
+import { KnowledgeIndex } from '../assist/knowledge-index.ts';
+import { loadKnowledge } from '../knowledge/files.ts';
+
+/**
+ * `npm run --silent analyze` (CONTRACTS §1): JSON Lines in, one JSON line out per line in,
+ * in order, from the same assist engine the live console uses, on a fresh in-memory store.
+ * A bad line gets `{"error": …}` and the run goes on; the exit code is 0 unless standard
+ * input cannot be read (or the knowledge base cannot be loaded: 2).
+ */
+const line = z.object({
+  text: z.string({ error: 'text must be a string' }).max(100_000, 'text is longer than 100,000 characters'),
+  caller: z.string().max(64).optional(),
+  at: z.iso.datetime({ offset: true }).optional(),
+});
+
+function output(analysis: Analysis): Record<string, unknown> {
+  return {
+    suggestions: analysis.suggestions.map((s) => ({ id: s.id, title: s.title, score: s.score, matched: s.matched, ...(s.sub ? { sub: s.sub.id } : {}) })),
+    flags: analysis.flags,
+    intent: analysis.intent,
+    department: analysis.department,
+  };
+}
+
+async function main(): Promise<number> {
+  const dir = path.resolve(process.env.KNOWLEDGE_DIR ?? 'knowledge');
+  const loaded = await loadKnowledge(dir);
+  if ('errors' in loaded) {
+    for (const e of loaded.errors) console.error(e.message);
+    return 2;
+  }
+  const index = KnowledgeIndex.build(loaded.kb);
+  const engine = new AssistEngine(() => index);
+  const input = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const raw of input) {
+    let result: Record<string, unknown>;
+    try {
+      if (!raw.trim()) throw new SyntaxError('the line is empty');
+      const parsed = line.safeParse(JSON.parse(raw));
+      result = parsed.success ? output(engine.analyze(parsed.data.text)) : { error: parsed.error.issues.map((i) => `${i.path.join('.') || 'line'}: ${i.message}`).join('; ') };
+    } catch (error) {
+      result = { error: error instanceof SyntaxError ? `not JSON: ${error.message}` : 'could not analyse this line' };
+    }
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  }
+  return 0;
+}
+
+process.exitCode = await main().catch((error: unknown) => {
+  console.error(`analyze: cannot read standard input: ${(error as Error).message}`);
+  return 1;
+});

@@ -1,0 +1,107 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { sameSecret } from '../console/token.ts';
+import type { KnowledgeHistory } from './history.ts';
+import { KnowledgeEditError, type KnowledgeLibrary } from './library.ts';
+
+/**
+ * The managers' REST API for the knowledge base, under `/api/knowledge`:
+ *
+ *   GET    /                          the version in force: number, load time, counts
+ *   GET    /scenarios                 every scenario, short form (id, title, domain, department, status)
+ *   GET    /scenarios/:id             one scenario, whole
+ *   POST   /scenarios                 create   (body: a scenario; `?domain=` names a new domain file)
+ *   PUT    /scenarios/:id             replace
+ *   DELETE /scenarios/:id             retire (kept in its file and history, no longer suggested)
+ *   GET    /scenarios/:id/history     its changes, oldest first
+ *   POST   /search  {text}            what the assist engine suggests for a sentence
+ *
+ * Every change is validated like the files, written to the scenario's domain file, and in
+ * force when the response arrives (hot reload: live calls keep running). Problems come
+ * back as 400 with `problems: [{field, problem}]`; 404 and 409 as their names say.
+ * Access needs the console token as a Bearer token (manager roles arrive with logins).
+ */
+export interface KnowledgeApiDeps {
+  readonly library: KnowledgeLibrary;
+  readonly history: KnowledgeHistory;
+  readonly token: string;
+  readonly logger: Logger;
+}
+
+const searchBody = z.object({ text: z.string().min(1).max(2000), limit: z.number().int().min(1).max(20).default(5) });
+const createQuery = z.object({ domain: z.string().trim().min(1).max(200).optional() });
+
+export function createKnowledgeApi(deps: KnowledgeApiDeps): express.Router {
+  const router = express.Router();
+  router.use((req, res, next) => {
+    const token = req.get('authorization')?.replace(/^Bearer\s+/i, '');
+    if (!token || !sameSecret(token, deps.token)) {
+      res.status(401).json({ error: 'a Bearer token is required' });
+      return;
+    }
+    next();
+  });
+  router.use(express.json({ limit: '1mb' }));
+
+  router.get('/', (_req, res) => {
+    const v = deps.library.current;
+    res.json({ version: v.version, loadedAt: v.loadedAt, buildMs: v.buildMs, ...v.index.size });
+  });
+
+  router.get('/scenarios', (_req, res) => {
+    res.json(deps.library.current.kb.scenarios.map((s) => ({ id: s.id, title: s.title, domain: s.domain, department: s.department, status: s.status, subScenarios: s.subScenarios.length })));
+  });
+
+  router.get('/scenarios/:id', (req, res) => {
+    const scenario = deps.library.scenario(req.params.id);
+    if (!scenario) res.status(404).json({ error: `no scenario ${req.params.id}` });
+    else res.json(scenario);
+  });
+
+  router.get('/scenarios/:id/history', (req, res) => {
+    res.json(deps.history.list(req.params.id));
+  });
+
+  router.post('/scenarios', async (req, res) => {
+    const query = createQuery.safeParse(req.query);
+    const saved = await deps.library.save(req.body, { mode: 'create', author: 'console-token', ...(query.success && query.data.domain ? { domain: query.data.domain } : {}) });
+    res.status(201).json(saved);
+  });
+
+  router.put('/scenarios/:id', async (req, res) => {
+    res.json(await deps.library.save(req.body, { mode: 'update', id: req.params.id, author: 'console-token' }));
+  });
+
+  router.delete('/scenarios/:id', async (req, res) => {
+    res.json(await deps.library.retire(req.params.id, 'console-token'));
+  });
+
+  router.post('/search', (req, res) => {
+    const body = searchBody.safeParse(req.body);
+    if (!body.success) {
+      res.status(400).json({ error: 'expected {text, limit?}', problems: body.error.issues.map((i) => ({ field: i.path.join('.'), problem: i.message })) });
+      return;
+    }
+    const result = deps.library.index.search(body.data.text, body.data.limit);
+    res.json({ suggestions: result.suggestions, best: result.best });
+  });
+
+  router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (error instanceof KnowledgeEditError) {
+      res.status(error.status).json({ error: error.message, problems: error.problems.map((p) => ({ file: p.file, line: p.line, field: p.field, problem: p.problem })) });
+      return;
+    }
+    if (error instanceof SyntaxError || (error as { type?: string }).type === 'entity.parse.failed') {
+      res.status(400).json({ error: 'the body is not valid JSON' });
+      return;
+    }
+    if ((error as { type?: string }).type === 'entity.too.large') {
+      res.status(413).json({ error: 'the body is larger than 1 MB' });
+      return;
+    }
+    deps.logger.error({ err: error }, 'knowledge API failed');
+    res.status(500).json({ error: 'internal error' });
+  });
+  return router;
+}

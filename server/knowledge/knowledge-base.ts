@@ -1,0 +1,46 @@
+import type { Scenario } from './schema.ts';
+
+/** A department of the responsibility list (权责清单), `knowledge/departments.tsv`. */
+export interface Department {
+  readonly id: string;
+  readonly name: string;
+  readonly duty: string;
+}
+
+/** A scenario with where it came from. */
+export interface KbScenario extends Scenario {
+  readonly domain: string;
+  /** The file it lives in, relative to the knowledge folder (e.g. `scenarios/gjj.yaml`). */
+  readonly file: string;
+  readonly sample: boolean;
+}
+
+/**
+ * One immutable, validated version of the knowledge base. Reloads and edits build a new
+ * one; code holding the old one keeps a consistent view until it asks again.
+ */
+export interface KnowledgeBase {
+  readonly scenarios: readonly KbScenario[];
+  /** Synonym groups, first word canonical. */
+  readonly synonyms: readonly (readonly string[])[];
+  readonly departments: ReadonlyMap<string, Department>;
+  /** Words retrieval ignores: a caller's fillers and question frames. */
+  readonly stopwords: ReadonlySet<string>;
+}
+
+/** A problem in the knowledge base, named by file, line and field where they are known. */
+export class KnowledgeError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number | null,
+    readonly field: string | null,
+    readonly problem: string,
+  ) {
+    super(`${file}${line ? `:${line}` : ''}${field ? ` › ${field}` : ''}: ${problem}`);
+    this.name = 'KnowledgeError';
+  }
+}
+
+export function activeScenarios(kb: KnowledgeBase): KbScenario[] {
+  return kb.scenarios.filter((s) => s.status === 'active');
+}
