@@ -51,7 +51,7 @@ export class Analyzer {
     for (const word of [...options.userWords, ...this.canonical.keys()]) {
       const w = normalizeText(word).replace(/ /g, '');
       // Long phrases stay out of the dictionary: kept whole they would no longer match their parts.
-      if (w.length < 2 || w.length > 6 || seen.has(w)) continue;
+      if (w.length < 2 || w.length > 4 || seen.has(w)) continue;
       seen.add(w);
       lines.push(`${w} ${20_000 + w.length * 5_000} n`);
     }

@@ -20,6 +20,7 @@ export type SimEvent =
   | { type: 'stream'; streamSid: string; url: string }
   | { type: 'ivr'; node: string; choice?: string; via?: string; input?: string }
   | { type: 'transcript'; speaker: string; final: boolean; text: string }
+  | { type: 'suggestions'; ids: string[]; scores: number[]; basedOn: string }
   | { type: 'ended'; callSid: string; reason: string; sentFrames: number; droppedFrames: number };
 
 export interface SimulatorDeps {
@@ -104,6 +105,9 @@ export class SimulatedCall {
         } else if (event.kind === 'transcript') {
           const { speaker, final, text } = event.line;
           this.deps.onEvent({ type: 'transcript', speaker, final, text });
+        } else if (event.kind === 'suggestions') {
+          const { items, basedOn } = event.update;
+          this.deps.onEvent({ type: 'suggestions', ids: items.map((s) => s.id), scores: items.map((s) => s.score), basedOn });
         } else resolve(event.reason);
       });
     });

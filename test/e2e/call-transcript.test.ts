@@ -11,7 +11,7 @@ import { startTestHotline, until, type TestHotline } from '../support/hotline.ts
 // THEN each caller's sentences reach the console as growing partials and then finals, in order, on the right call.
 const A = parseScenario({
   caller: '+8613800001111',
-  ivr: ['1'],
+  ivr: ['0'],
   caller_says: ['你好，我想问一下租房子怎么提取公积金', '需要带什么材料'],
   operator_says: ['您好，12345热线，请讲'],
 });

@@ -23,7 +23,7 @@ describe('restart with calls intact', () => {
     await finished.run();
     const liveSid = `CA${'e'.repeat(32)}`;
     await first.post('/twilio/voice', callParams(liveSid));
-    await first.post('/twilio/ivr?flow=main&node=main_menu&attempt=1', callParams(liveSid, { CallStatus: 'in-progress', Digits: '1' }));
+    await first.post('/twilio/ivr?flow=main&node=main_menu&attempt=1', callParams(liveSid, { CallStatus: 'in-progress', Digits: '2' }));
     await first.close();
 
     const [stored] = (await new LowdbCallStore(dataDir, silentLogger).load(0)).filter((c) => c.callSid === finished.callSid);
@@ -32,7 +32,7 @@ describe('restart with calls intact', () => {
     expect(stored!.transcript.map((l) => `${l.speaker}:${l.text}`).sort()).toEqual(['caller:我家楼道的灯坏了好几天了', 'operator:好的，我们帮您联系物业']);
 
     const second = await startTestHotline({ DATA_DIR: dataDir });
-    expect(second.hotline.registry.get(liveSid)).toMatchObject({ state: 'queued', queue: 'consult' });
+    expect(second.hotline.registry.get(liveSid)).toMatchObject({ state: 'queued', queue: 'complaint' });
     expect(second.hotline.registry.get(finished.callSid)).toBeUndefined();
     const done = await second.post('/twilio/status', callParams(liveSid, { CallStatus: 'completed' }));
     expect(done.status).toBe(204);
