@@ -1,12 +1,15 @@
 import { io, type Socket } from 'socket.io-client';
 import type { CallSummary, ClientToServerEvents, ServerToClientEvents, TranscriptLine } from '../../server/console/contract.ts';
 import type { IvrStep, TranscriptEntry } from '../../server/calls/call.ts';
+import type { Suggestion } from '../../server/assist/knowledge-index.ts';
 import { queueName, t, timeOfDay, toggleLanguage, translatePage, type Key } from './i18n.ts';
+import { renderSuggestions } from './suggestions.ts';
 
 /**
- * The first console: live calls on the left, the chosen call's IVR path and live
- * transcript (caller and operator side by side) on the right. Transcript text is
- * callers' words: it only ever goes into the page as text, never as HTML.
+ * The console: live calls on the left; on the right the chosen call's IVR path, its live
+ * transcript (caller and operator side by side) and the knowledge base's suggested
+ * answers. Transcript text is callers' words: it only ever goes into the page as text,
+ * never as HTML.
  */
 type Speaker = 'caller' | 'operator';
 
@@ -16,6 +19,9 @@ interface CallView {
   partial: Record<Speaker, string | null>;
   /** Whether the full transcript so far has been fetched (it is, when the call is chosen). */
   loaded: boolean;
+  suggestions: readonly Suggestion[];
+  used: Set<string>;
+  open: Set<string>;
 }
 
 const calls = new Map<string, CallView>();
@@ -37,7 +43,7 @@ function tokenFromPage(): string | null {
 function view(summary: CallSummary): CallView {
   let v = calls.get(summary.callSid);
   if (!v) {
-    v = { summary, finals: { caller: [], operator: [] }, partial: { caller: null, operator: null }, loaded: false };
+    v = { summary, finals: { caller: [], operator: [] }, partial: { caller: null, operator: null }, loaded: false, suggestions: [], used: new Set(), open: new Set() };
     calls.set(summary.callSid, v);
   } else v.summary = summary;
   return v;
@@ -113,6 +119,22 @@ function renderCall(): void {
     if (partial) nodes.push(el('p', 'line partial', partial));
     lines.replaceChildren(...nodes);
   }
+  const asked = v.summary.selfService;
+  $('self-service').hidden = !asked?.question;
+  $('self-service').textContent = asked?.question ? `${t('selfService')}：“${asked.question}” · ${t(`outcome.${asked.outcome}` as Key)}` : '';
+  renderSuggestions($('suggestions'), $('no-suggestions'), { items: v.suggestions, used: v.used, open: v.open }, (s, rank) => useAnswer(v, s, rank));
+}
+
+function useAnswer(v: CallView, s: Suggestion, rank: number): void {
+  socket.timeout(5000).emit('kb:used', { callSid: v.summary.callSid, id: s.id, rank }, (error, result) => {
+    if (error || !result.ok) {
+      $('no-suggestions').hidden = false;
+      $('no-suggestions').textContent = t('useFailed');
+      return;
+    }
+    v.used.add(s.id);
+    if (v.summary.callSid === selected) renderCall();
+  });
 }
 
 function choose(callSid: string): void {
@@ -123,6 +145,8 @@ function choose(callSid: string): void {
       if (!result.ok) return;
       v.loaded = true;
       v.summary = result.call;
+      if (!v.suggestions.length) v.suggestions = result.call.suggestions;
+      for (const use of result.call.kbUsed) v.used.add(use.id);
       const byOffset = (a: { offsetMs: number }, b: { offsetMs: number }) => a.offsetMs - b.offsetMs;
       for (const speaker of ['caller', 'operator'] as const) {
         const history = result.call.transcript.filter((e: TranscriptEntry) => e.speaker === speaker).map((e) => ({ text: e.text, offsetMs: e.offsetMs }));
@@ -205,6 +229,12 @@ socket.on('call:ivr', ({ callSid, step }) => {
   if (!v) return;
   v.summary = { ...v.summary, ivrPath: [...v.summary.ivrPath, step] };
   renderList();
+  if (callSid === selected) renderCall();
+});
+socket.on('suggestions:update', ({ callSid, items }) => {
+  const v = calls.get(callSid);
+  if (!v) return;
+  v.suggestions = items;
   if (callSid === selected) renderCall();
 });
 socket.on('transcript:partial', transcript);

@@ -5,7 +5,8 @@ import { launchChromium } from '../support/browser.ts';
 import { startTestHotline, type TestHotline } from '../support/hotline.ts';
 
 // GIVEN the console open in real Chromium; WHEN a simulated caller talks to the hotline;
-// THEN the page lists the call (number masked) and shows what caller and operator say, side by side.
+// THEN the page lists the call (number masked), shows what caller and operator say side by side,
+// and the knowledge base's answer to the question the caller asked the IVR.
 describe('console page in a real browser', () => {
   let t: TestHotline;
   let browser: Browser;
@@ -35,9 +36,23 @@ describe('console page in a real browser', () => {
     // The first call is chosen by itself; a partial shows before the final replaces it.
     const callerSide = page.locator('.side[data-speaker="caller"]');
     await callerSide.locator('.line.partial').first().waitFor({ timeout: 15_000 });
-    await callerSide.locator('.line.final', { hasText: '你好，我想问一下租房子怎么提取公积金' }).waitFor({ timeout: 15_000 });
+    await callerSide.locator('.line.final', { hasText: scenario.caller_says[0]! }).waitFor({ timeout: 15_000 });
     await page.locator('.side[data-speaker="operator"] .line.final', { hasText: '您好，12345热线，请讲' }).waitFor({ timeout: 15_000 });
     expect(await page.locator('#ivr-path').textContent()).toContain('政策咨询');
+    expect(await page.locator('#self-service').textContent()).toContain('我想问一下租房子怎么提取公积金');
+
+    // The suggested answer: on top, with the words that matched; its full answer opens; the operator marks it used.
+    const top = page.locator('#suggestions .suggestion').first();
+    await top.waitFor({ timeout: 5000 }).catch(async () => {
+      throw new Error(`no suggestion shown; panel: ${await page.locator('#suggestions-panel').innerHTML()}; errors: ${errors.join('; ')}`);
+    });
+    expect(await top.getAttribute('data-id')).toBe('gjj.withdraw_rent');
+    expect(await top.locator('.matched').textContent()).toContain('公积金');
+    await top.locator('summary').click();
+    await top.locator('.points dt', { hasText: '材料' }).waitFor();
+    await top.locator('button.use').click();
+    await top.locator('button.use:disabled', { hasText: '已采用' }).waitFor({ timeout: 5000 });
+    expect(t.hotline.registry.get(call.callSid)?.kbUsed).toEqual([expect.objectContaining({ id: 'gjj.withdraw_rent', rank: 1 })]);
     await running;
     await page.locator(`#calls li[data-call-sid="${call.callSid}"][data-state="ended"]`).waitFor({ timeout: 15_000 });
     expect(await callerSide.locator('.line.final').allTextContents()).toEqual(scenario.caller_says.map((s) => expect.stringContaining(s)));
@@ -47,7 +62,7 @@ describe('console page in a real browser', () => {
     // English toggle
     await page.click('#lang');
     expect(await page.locator('h1').textContent()).toBe('12345 Hotline Desk');
-  });
+  }, 60_000);
 
   it('asks for the passphrase when the token is wrong', async () => {
     const page = await browser.newPage();
