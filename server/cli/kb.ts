@@ -77,9 +77,9 @@ async function importFile(args: Args, dir: string): Promise<number> {
   const dryRun = args.values['dry-run'] ?? false;
   const result = await importKnowledge(dir, { file: path.basename(file), text, format }, { dryRun });
   if ('errors' in result) return problems(result.errors, `importing ${file}; nothing was changed`);
-  const { added, replaced, files } = result.summary;
+  const { added, replaced, unchanged, files } = result.summary;
   const wrote = files.length ? `${dryRun ? 'would write' : 'wrote'} ${files.join(', ')}` : 'no file changes';
-  console.log(`${dryRun ? 'dry run: ' : ''}${added} added, ${replaced} replaced; ${wrote}`);
+  console.log(`${dryRun ? 'dry run: ' : ''}${added} added, ${replaced} replaced, ${unchanged} unchanged; ${wrote}`);
   return 0;
 }
 
