@@ -10,7 +10,9 @@ import { isHan, normalizeText } from './normalize.ts';
  *    their group's first word, fillers and question frames dropped;
  *  - `b:` character bigrams of what is left, for words jieba splits differently or does not know;
  *  - `p:` toneless pinyin bigrams of the same characters, for homophones (公基金 ≈ 公积金).
- * Latin text is kept as words, and a run of Latin words is also tried as pinyin (gongjijin).
+ * Latin text that spells pinyin (gongjijin, shebaoka diule) is split into syllables and
+ * joins the `p:` stream, so a caller typing pinyin matches like one speaking; other Latin
+ * words and numbers are kept as words.
  */
 export type TermKind = 'w' | 'b' | 'p';
 
@@ -21,6 +23,8 @@ export interface AnalyzedText {
   readonly words: readonly string[];
   /** Content word → surface words it came from (canonical 公积金 ← 住房公积金). */
   readonly surfaces: ReadonlyMap<string, string>;
+  /** Each `p:` bigram → the `b:` bigrams it was heard from, to tell a homophone from a match. */
+  readonly sources: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface AnalyzerOptions {
@@ -34,14 +38,48 @@ export interface AnalyzerOptions {
 // jieba's default dictionary takes ~0.2 s to load; every analyzer shares it and adds its own words.
 let baseDict: Uint8Array | null = null;
 
+/** Every toneless syllable of Mandarin (ü written v, as typed), read once from pinyin-pro. */
+let syllables: ReadonlySet<string> | null = null;
+function allSyllables(): ReadonlySet<string> {
+  if (syllables) return syllables;
+  let text = '';
+  for (let c = 0x4e00; c <= 0x9fa5; c++) text += String.fromCharCode(c);
+  syllables = new Set(pinyin(text, { toneType: 'none', type: 'array', v: true }));
+  return syllables;
+}
+const LONGEST_SYLLABLE = 6;
+
+/** Splits Latin text into pinyin syllables, longest first; null when it is not pinyin. */
+export function splitPinyin(word: string): string[] | null {
+  const inventory = allSyllables();
+  const out: string[] = [];
+  for (let at = 0; at < word.length; ) {
+    let taken = 0;
+    for (let len = Math.min(LONGEST_SYLLABLE, word.length - at); len > 0; len--) {
+      if (inventory.has(word.slice(at, at + len))) {
+        taken = len;
+        break;
+      }
+    }
+    if (!taken) return null;
+    out.push(word.slice(at, at + taken));
+    at += taken;
+  }
+  return out;
+}
+
 export class Analyzer {
   private readonly jieba: Jieba;
   private readonly canonical = new Map<string, string>();
   private readonly pinyinOf = new Map<string, string>();
+  /** Stop words as typed in pinyin (zenme, qingwen). */
+  private readonly pinyinStopwords = new Set<string>();
 
   constructor(private readonly options: AnalyzerOptions) {
     baseDict ??= dict;
     this.jieba = Jieba.withDict(baseDict);
+    allSyllables();
+    for (const word of options.stopwords) if (word.length > 1) this.pinyinStopwords.add(this.wordPinyin(word));
     for (const group of options.synonyms) {
       const head = normalizeText(group[0]!);
       for (const word of group) this.canonical.set(normalizeText(word), head);
@@ -68,51 +106,64 @@ export class Analyzer {
     const terms = new Map<string, number>();
     const words: string[] = [];
     const surfaces = new Map<string, string>();
+    const sources = new Map<string, string[]>();
     const add = (key: string) => terms.set(key, (terms.get(key) ?? 0) + 1);
-    let run: string[] = []; // content Han characters in a row, for bigrams
-    let latin: string[] = [];
+    // Runs of content in a row: characters for `b:` bigrams, syllables for `p:` bigrams.
+    let chars: string[] = [];
+    let sounds: string[] = [];
     const endRun = () => {
-      for (let i = 0; i + 1 < run.length; i++) {
-        add(`b:${run[i]}${run[i + 1]}`);
-        add(`p:${this.syllable(run[i]!)}${this.syllable(run[i + 1]!)}`);
+      for (let i = 0; i + 1 < sounds.length; i++) {
+        const sound = `p:${sounds[i]}${sounds[i + 1]}`;
+        add(sound);
+        if (i + 1 < chars.length) {
+          const pair = `b:${chars[i]}${chars[i + 1]}`;
+          add(pair);
+          const from = sources.get(sound);
+          if (from) from.push(pair);
+          else sources.set(sound, [pair]);
+        }
       }
-      if (run.length === 1) add(`p:${this.syllable(run[0]!)}`);
-      run = [];
-    };
-    const endLatin = () => {
-      // A run of Latin words may be pinyin typed with or without spaces: try the joined forms.
-      for (let i = 0; i + 1 < latin.length; i++) add(`j:${latin[i]}${latin[i + 1]}`);
-      for (const w of latin) add(`j:${w}`);
-      latin = [];
+      if (sounds.length === 1) add(`p:${sounds[0]}`);
+      chars = [];
+      sounds = [];
     };
     for (const piece of this.jieba.cut(text, true)) {
-      if (piece === ' ') {
-        endRun();
-        endLatin();
-        continue;
-      }
-      const isStop = this.options.stopwords.has(piece);
-      if (isStop) {
+      if (piece === ' ' || this.options.stopwords.has(piece)) {
         endRun();
         continue;
       }
-      const word = this.canonicalOf(piece);
-      words.push(piece);
-      if (word !== piece) surfaces.set(word, piece);
-      add(`w:${word}`);
       if (isHan(piece[0]!)) {
-        endLatin();
-        // Bigrams and pinyin come from the canonical form, so a synonym matches the same characters.
-        for (const ch of word) run.push(ch);
+        const word = this.canonicalOf(piece);
+        words.push(piece);
+        if (word !== piece) surfaces.set(word, piece);
+        add(`w:${word}`);
         add(`j:${this.wordPinyin(word)}`);
-      } else if (/^[a-z]+$/.test(piece)) {
+        // Bigrams and pinyin come from the canonical form, so a synonym matches the same characters.
+        for (const ch of word) {
+          chars.push(ch);
+          sounds.push(this.syllable(ch));
+        }
+        continue;
+      }
+      const spelled = /^[a-z]+$/.test(piece) ? splitPinyin(piece) : null;
+      if (spelled && spelled.length > 1 && this.pinyinStopwords.has(piece)) {
         endRun();
-        latin.push(piece);
-      } else endRun();
+        continue;
+      }
+      if (spelled) {
+        // Typed pinyin: no characters to compare, only sounds.
+        words.push(piece);
+        add(`j:${piece}`);
+        chars.length && endRun();
+        sounds.push(...spelled);
+        continue;
+      }
+      endRun();
+      words.push(piece);
+      add(`w:${piece}`);
     }
     endRun();
-    endLatin();
-    return { terms, words, surfaces };
+    return { terms, words, surfaces, sources };
   }
 
   /** Toneless pinyin of one character; the first reading, cached (context is not needed to match homophones). */
@@ -125,7 +176,8 @@ export class Analyzer {
     return s;
   }
 
-  private wordPinyin(word: string): string {
+  /** Toneless pinyin of a word, syllables run together (公积金 → gongjijin). */
+  wordPinyin(word: string): string {
     let out = '';
     for (const ch of word) out += this.syllable(ch);
     return out;

@@ -58,16 +58,22 @@ export class Bm25Index {
     return this.idfs.get(term) ?? Math.log(1 + (this.size + 0.5) / 0.5);
   }
 
+  /** Every term, with how many documents have it. */
+  *terms(): IterableIterator<[string, number]> {
+    for (const [term, p] of this.postings) yield [term, p.docs.length];
+  }
+
   has(term: string): boolean {
     return this.postings.has(term);
   }
 
   /**
    * Adds `weight × BM25(term)` to `scores` for every document with the term, and
-   * `coverage` to `covered` of those documents (how much of the query each one explains).
-   * `touched` collects the documents scored, so the caller resets only those.
+   * `coverage` to `covered` of those documents (how much of the query each one explains)
+   * unless `stamps` shows the term already counted there. `touched` collects the
+   * documents scored, so the caller resets only those.
    */
-  accumulate(term: string, weight: number, scores: Float64Array, touched: number[], covered: Float64Array, coverage: number): void {
+  accumulate(term: string, weight: number, scores: Float64Array, touched: number[], covered: Float64Array, coverage: number, stamps: Int32Array, stamp: number): void {
     const p = this.postings.get(term);
     if (!p) return;
     const idf = (this.idfs.get(term) ?? 0) * weight;
@@ -78,7 +84,11 @@ export class Bm25Index {
       const tf = tfs[i]!;
       if (scores[d] === 0) touched.push(d);
       scores[d]! += (idf * tf * (K1 + 1)) / (tf + this.norms[d]!);
-      covered[d]! += coverage;
+      // A term found in two fields of a document covers the query once.
+      if (stamps[d] !== stamp) {
+        stamps[d] = stamp;
+        covered[d]! += coverage;
+      }
     }
   }
 }

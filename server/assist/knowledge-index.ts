@@ -2,7 +2,7 @@ import type { Answer } from '../knowledge/schema.ts';
 import { activeScenarios, type KbScenario, type KnowledgeBase } from '../knowledge/knowledge-base.ts';
 import { Analyzer, type AnalyzedText } from './analyzer.ts';
 import { Bm25Index } from './bm25.ts';
-import { confidence } from './confidence.ts';
+import { confidence, DEFAULT_CALIBRATION, type Calibration, type Evidence } from './confidence.ts';
 
 /**
  * The searchable form of one knowledge-base version. Each active scenario is one document
@@ -19,8 +19,29 @@ import { confidence } from './confidence.ts';
 
 /** How much a match of each kind of term counts: whole words most, homophone pinyin least. */
 const TERM_WEIGHTS: Record<string, number> = { w: 1, b: 0.45, p: 0.3, j: 0.3 };
-/** How much each field of a scenario counts. */
-const FIELD_WEIGHTS = { title: 3, keywords: 2, phrasings: 1, subTitle: 1, subKeywords: 1, subPhrasings: 0.5 } as const;
+/**
+ * A word the knowledge base lacks that sounds exactly like one it has (低包 ~ 低保, 洛户 ~
+ * 落户) is most likely a recognition error: it counts as that word, a little less. The
+ * same for a character bigram heard wrong inside a longer word.
+ */
+const HOMOPHONE_WEIGHT = 0.8;
+/**
+ * A scenario is two fields, each its own BM25 index: its topic (title, keywords,
+ * synonyms — short, so one match counts fully) and what callers say (phrasings — long,
+ * so a word every phrasing repeats does not drown the others). Within a field, weights
+ * say how much each part counts; `FIELD_MIX` how much each field counts.
+ */
+const TOPIC_WEIGHTS = { title: 2, keywords: 1, subTitle: 1, subKeywords: 0.5 } as const;
+const SAID_WEIGHTS = { phrasings: 1, subPhrasings: 0.7 } as const;
+const FIELD_MIX = { topic: 1.3, said: 1 } as const;
+/**
+ * Each phrasing is also a document of its own, and a scenario gains its closest
+ * phrasing's score times this: a caller who says it the way a phrasing does is likely
+ * asking that, even when the words are common elsewhere (居住证 is in many answers).
+ */
+const PHRASING_MIX = 0.5;
+/** Sub-scenarios are told apart by one index over their own title, keywords and phrasings. */
+const SUB_WEIGHTS = { title: 3, keywords: 2, phrasings: 1 } as const;
 /** Recognisers take a bounded phrase list (Azure and Twilio both document ~500 entries). */
 const MAX_PHRASES = 500;
 const MAX_PHRASE_CHARS = 50;
@@ -72,6 +93,8 @@ interface SubDoc {
 }
 
 export interface IndexOptions {
+  /** Overrides the knowledge base's own calibration (`kb -- calibrate` fits one without it). */
+  readonly calibration?: Calibration;
   /** Below this score a scenario is not suggested ("nothing fits"). */
   readonly threshold?: number;
 }
@@ -81,13 +104,26 @@ export const DEFAULT_THRESHOLD = 0.35;
 export class KnowledgeIndex {
   private readonly docs: Doc[] = [];
   private readonly subs: SubDoc[] = [];
-  private readonly main = new Bm25Index();
+  private readonly topic = new Bm25Index();
+  private readonly said = new Bm25Index();
   private readonly subIndex = new Bm25Index();
+  private readonly phrasings = new Bm25Index();
+  private phrasingOwners: number[] | Int32Array = [];
+  private phrasingScores = new Float64Array(0);
+  private phrasingCovered = new Float64Array(0);
+  private phrasingStamps = new Int32Array(0);
+  private nearest = new Float64Array(0);
+  /** Pinyin of a word → the knowledge base's most common word with that sound. */
+  private readonly soundsLike = new Map<string, { word: string; df: number }>();
   private scores = new Float64Array(0);
   private covered = new Float64Array(0);
+  private stamps = new Int32Array(0);
+  private stamp = 0;
   private subScores = new Float64Array(0);
   private subCovered = new Float64Array(0);
+  private subStamps = new Int32Array(0);
   readonly threshold: number;
+  private readonly calibration: Calibration;
   /** The knowledge base's own terms, titles first: recognition hints. */
   private terms: string[] = [];
   private hintText = '';
@@ -97,6 +133,7 @@ export class KnowledgeIndex {
     options: IndexOptions,
   ) {
     this.threshold = options.threshold ?? DEFAULT_THRESHOLD;
+    this.calibration = options.calibration ?? DEFAULT_CALIBRATION;
   }
 
   /** Builds the index in one go (tools and tests). */
@@ -128,18 +165,38 @@ export class KnowledgeIndex {
       for (const [k, alternatives] of Object.entries(s.synonyms)) [k, ...alternatives].forEach((w) => userWords.add(w));
       for (const sub of s.subScenarios) sub.keywords.forEach((k) => userWords.add(k));
     }
-    const index = new KnowledgeIndex(new Analyzer({ userWords, synonyms: kb.synonyms, stopwords: kb.stopwords }), options);
+    const index = new KnowledgeIndex(new Analyzer({ userWords, synonyms: kb.synonyms, stopwords: kb.stopwords }), {
+      ...options,
+      ...(options.calibration ?? kb.calibration ? { calibration: options.calibration ?? kb.calibration } : {}),
+    });
     index.terms = [...new Set([...scenarios.map((s) => s.title), ...userWords])].filter((t) => t.length <= MAX_PHRASE_CHARS);
     return { index, scenarios };
   }
 
   private finish(): this {
-    this.main.freeze();
+    this.topic.freeze();
+    this.said.freeze();
     this.subIndex.freeze();
+    this.phrasings.freeze();
+    for (const field of [this.topic, this.said]) {
+      for (const [term, df] of field.terms()) {
+        if (!term.startsWith('w:') || term.length < 4) continue; // two characters or more
+        const sound = this.analyzer.wordPinyin(term.slice(2));
+        const known = this.soundsLike.get(sound);
+        if (!known || known.df < df) this.soundsLike.set(sound, { word: term, df });
+      }
+    }
+    this.phrasingOwners = Int32Array.from(this.phrasingOwners);
+    this.phrasingScores = new Float64Array(this.phrasingOwners.length);
+    this.phrasingCovered = new Float64Array(this.phrasingOwners.length);
+    this.phrasingStamps = new Int32Array(this.phrasingOwners.length);
+    this.nearest = new Float64Array(this.docs.length);
     this.scores = new Float64Array(this.docs.length);
     this.covered = new Float64Array(this.docs.length);
+    this.stamps = new Int32Array(this.docs.length);
     this.subScores = new Float64Array(this.subs.length);
     this.subCovered = new Float64Array(this.subs.length);
+    this.subStamps = new Int32Array(this.subs.length);
     return this;
   }
 
@@ -159,34 +216,43 @@ export class KnowledgeIndex {
   }
 
   private addScenario(s: KbScenario): void {
-    const terms = new Map<string, number>();
+    const topic = new Map<string, number>();
+    const said = new Map<string, number>();
     const words = new Set<string>();
-    const addText = (text: string, weight: number) => {
-      const a = this.analyzer.analyze(text);
-      for (const [t, n] of a.terms) terms.set(t, (terms.get(t) ?? 0) + n * weight);
-      for (const [t] of a.terms) if (t.startsWith('w:')) words.add(t.slice(2));
-    };
-    addText(s.title, FIELD_WEIGHTS.title);
-    for (const k of s.keywords) addText(k, FIELD_WEIGHTS.keywords);
-    for (const [k, alternatives] of Object.entries(s.synonyms)) for (const w of [k, ...alternatives]) addText(w, FIELD_WEIGHTS.keywords);
-    for (const p of s.phrasings) addText(p, FIELD_WEIGHTS.phrasings);
     const scenarioNumber = this.docs.length;
+    const addText = (into: Map<string, number>, text: string, weight: number) => {
+      const { terms } = this.analyzer.analyze(text);
+      for (const [t, n] of terms) {
+        into.set(t, (into.get(t) ?? 0) + n * weight);
+        if (t.startsWith('w:')) words.add(t.slice(2));
+      }
+      return terms;
+    };
+    const addPhrasing = (text: string, weight: number) => {
+      this.phrasings.add(addText(said, text, weight));
+      (this.phrasingOwners as number[]).push(scenarioNumber);
+    };
+    addText(topic, s.title, TOPIC_WEIGHTS.title);
+    for (const k of s.keywords) addText(topic, k, TOPIC_WEIGHTS.keywords);
+    for (const [k, alternatives] of Object.entries(s.synonyms)) for (const w of [k, ...alternatives]) addText(topic, w, TOPIC_WEIGHTS.keywords);
+    for (const p of s.phrasings) addPhrasing(p, SAID_WEIGHTS.phrasings);
     for (const sub of s.subScenarios) {
       if (sub.status !== 'active') continue;
-      addText(sub.title, FIELD_WEIGHTS.subTitle);
-      for (const k of sub.keywords) addText(k, FIELD_WEIGHTS.subKeywords);
-      for (const p of sub.phrasings) addText(p, FIELD_WEIGHTS.subPhrasings);
+      addText(topic, sub.title, TOPIC_WEIGHTS.subTitle);
+      for (const k of sub.keywords) addText(topic, k, TOPIC_WEIGHTS.subKeywords);
+      for (const p of sub.phrasings) addPhrasing(p, SAID_WEIGHTS.subPhrasings);
       const subTerms = new Map<string, number>();
       const addSub = (text: string, weight: number) => {
         for (const [t, n] of this.analyzer.analyze(text).terms) subTerms.set(t, (subTerms.get(t) ?? 0) + n * weight);
       };
-      addSub(sub.title, FIELD_WEIGHTS.title);
-      for (const k of sub.keywords) addSub(k, FIELD_WEIGHTS.keywords);
-      for (const p of sub.phrasings) addSub(p, FIELD_WEIGHTS.phrasings);
+      addSub(sub.title, SUB_WEIGHTS.title);
+      for (const k of sub.keywords) addSub(k, SUB_WEIGHTS.keywords);
+      for (const p of sub.phrasings) addSub(p, SUB_WEIGHTS.phrasings);
       this.subIndex.add(subTerms);
       this.subs.push({ scenario: scenarioNumber, id: sub.id, title: sub.title, answer: sub.answer, spoken: sub.spoken });
     }
-    this.main.add(terms);
+    this.topic.add(topic);
+    this.said.add(said);
     this.docs.push({ scenario: s, words });
   }
 
@@ -200,25 +266,54 @@ export class KnowledgeIndex {
     return { suggestions: suggestions.filter((s) => s.score >= this.threshold).slice(0, limit), best: suggestions[0] ?? null };
   }
 
+  /** The best candidates with the evidence behind their scores (calibration and reviewing misses). */
+  explain(text: string, limit = 5): { id: string; score: number; evidence: Evidence }[] {
+    return this.rank(this.analyzer.analyze(text))
+      .slice(0, limit)
+      .map((r) => ({ id: this.docs[r.doc]!.scenario.id, score: r.score, evidence: r.evidence }));
+  }
+
   /** Documents with their calibrated score, best first. */
-  private rank(query: AnalyzedText): { doc: number; score: number }[] {
+  private rank(query: AnalyzedText): { doc: number; score: number; evidence: Evidence }[] {
     const touched: number[] = [];
+    const phrasingsTouched: number[] = [];
     let total = 0;
-    for (const [term] of query.terms) {
-      const weight = TERM_WEIGHTS[term[0]!]!;
-      const share = weight * this.main.idf(term);
+    const has = (term: string) => this.topic.has(term) || this.said.has(term);
+    for (const [said] of query.terms) {
+      let term = said;
+      let weight = TERM_WEIGHTS[term[0]!]!;
+      if (term[0] === 'w' && !has(term)) {
+        const like = this.soundsLike.get(this.analyzer.wordPinyin(term.slice(2)));
+        if (like) [term, weight] = [like.word, HOMOPHONE_WEIGHT];
+      } else if (term[0] === 'p' && has(term) && !query.sources.get(term)?.some(has)) weight = HOMOPHONE_WEIGHT;
+      const known = has(term);
+      // Words and characters the knowledge base lacks make a question less certain;
+      // sound-alike forms it lacks say nothing (they are only there to catch errors).
+      if (!known && (term[0] === 'p' || term[0] === 'j')) continue;
+      const share = weight * Math.max(this.topic.idf(term), this.said.idf(term));
       total += share;
-      this.main.accumulate(term, weight, this.scores, touched, this.covered, share);
+      if (!known) continue;
+      const stamp = ++this.stamp;
+      this.topic.accumulate(term, weight * FIELD_MIX.topic, this.scores, touched, this.covered, share, this.stamps, stamp);
+      this.said.accumulate(term, weight * FIELD_MIX.said, this.scores, touched, this.covered, share, this.stamps, stamp);
+      this.phrasings.accumulate(term, weight, this.phrasingScores, phrasingsTouched, this.phrasingCovered, 0, this.phrasingStamps, stamp);
     }
+    for (const p of phrasingsTouched) {
+      const doc = this.phrasingOwners[p]!;
+      if (this.phrasingScores[p]! > this.nearest[doc]!) this.nearest[doc] = this.phrasingScores[p]!;
+      this.phrasingScores[p] = 0;
+    }
+    for (const d of touched) this.scores[d]! += PHRASING_MIX * this.nearest[d]!;
     const candidates = touched.sort((a, b) => this.scores[b]! - this.scores[a]!).slice(0, CANDIDATES);
     const second = candidates.length > 1 ? this.scores[candidates[1]!]! : 0;
-    const out = candidates.map((doc, i) => ({
-      doc,
-      score: confidence({ bm25: this.scores[doc]!, coverage: total ? this.covered[doc]! / total : 0, margin: i === 0 ? this.scores[doc]! - second : 0 }),
-    }));
+    const out = candidates.map((doc, i) => {
+      const evidence: Evidence = { bm25: this.scores[doc]!, coverage: total ? this.covered[doc]! / total : 0, margin: i === 0 ? this.scores[doc]! - second : 0, mass: total };
+      return { doc, evidence, score: confidence(evidence, this.calibration) };
+    });
     for (const d of touched) {
       this.scores[d] = 0;
       this.covered[d] = 0;
+      this.nearest[d] = 0;
     }
     return out.sort((a, b) => b.score - a.score);
   }
@@ -230,7 +325,7 @@ export class KnowledgeIndex {
     const touched: number[] = [];
     for (const [term] of query.terms) {
       const weight = TERM_WEIGHTS[term[0]!]!;
-      this.subIndex.accumulate(term, weight, this.subScores, touched, this.subCovered, 0);
+      this.subIndex.accumulate(term, weight, this.subScores, touched, this.subCovered, 0, this.subStamps, ++this.stamp);
     }
     const top = new Map<number, { best: number; second: number }>();
     for (const d of touched) {

@@ -1,7 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
-import { loadKnowledge } from '../knowledge/files.ts';
+import { calibrate } from '../assist/calibrate.ts';
+import { CALIBRATION_FILE, loadKnowledge } from '../knowledge/files.ts';
 import type { KnowledgeError } from '../knowledge/knowledge-base.ts';
 import { TRANSFER_FORMATS, exportKnowledge, formatOfFile, importKnowledge, type TransferFormat } from '../knowledge/transfer.ts';
 
@@ -10,12 +11,14 @@ import { TRANSFER_FORMATS, exportKnowledge, formatOfFile, importKnowledge, type 
  *   check    validates it and prints every problem with its file, line and field
  *   import   merges a CSV or JSON file into it (every problem reported, nothing written if any)
  *   export   writes it out as CSV (for spreadsheets) or JSON
+ *   calibrate  fits the suggestion score to held-out phrasings and off-topic sentences
  * Exit 0 on success, 1 when the knowledge or the import has problems, 2 on bad arguments.
  */
 const USAGE = `usage:
   npm run kb -- check [--dir DIR]
   npm run kb -- import FILE [--format csv|json] [--dir DIR] [--dry-run]
   npm run kb -- export [--format csv|json] [--out FILE] [--dir DIR]
+  npm run kb -- calibrate [--dir DIR] [--dry-run]
 DIR defaults to knowledge. import reads the format from FILE's extension unless --format is given;
 export writes CSV unless --format or the extension of --out says json, to stdout unless --out is given.`;
 
@@ -34,6 +37,7 @@ const COMMANDS: Record<string, { options: readonly Option[]; run(args: Args, dir
   check: { options: ['dir'], run: (args, dir) => check(args, dir) },
   import: { options: ['dir', 'format', 'dry-run'], run: (args, dir) => importFile(args, dir) },
   export: { options: ['dir', 'format', 'out'], run: (args, dir) => exportFile(args, dir) },
+  calibrate: { options: ['dir', 'dry-run'], run: (args, dir) => calibrateScores(args, dir) },
 };
 
 async function main(): Promise<number> {
@@ -92,6 +96,19 @@ async function exportFile(args: Args, dir: string): Promise<number> {
   const text = exportKnowledge(result.kb, format);
   if (out) await writeFile(out, text);
   else process.stdout.write(text);
+  return 0;
+}
+
+async function calibrateScores(args: Args, dir: string): Promise<number> {
+  noMorePositionals(args, 1);
+  const result = await loadKnowledge(dir);
+  if ('errors' in result) return problems(result.errors, `in ${dir}; fix them before calibrating`);
+  const report = calibrate(result.kb);
+  console.log(JSON.stringify(report, null, 2));
+  if (!args.values['dry-run']) {
+    await writeFile(path.join(dir, CALIBRATION_FILE), `${JSON.stringify(report.calibration, null, 2)}\n`);
+    console.log(`wrote ${path.join(dir, CALIBRATION_FILE)}`);
+  }
   return 0;
 }
 

@@ -2,6 +2,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseDocument, stringify } from 'yaml';
 import type { z } from 'zod';
+import { calibrationSchema, type Calibration } from '../assist/confidence.ts';
 import { KnowledgeError, type Department, type KbScenario, type KnowledgeBase } from './knowledge-base.ts';
 import { domainFileSchema, synonymsFileSchema, type DomainFile } from './schema.ts';
 
@@ -10,10 +11,13 @@ import { domainFileSchema, synonymsFileSchema, type DomainFile } from './schema.
  *   departments.tsv       the responsibility list (id, name, duty)
  *   synonyms.yaml         city-wide synonym groups
  *   stopwords.txt         fillers and question frames retrieval ignores (optional)
+ *   off-topic.txt         sentences no scenario answers, for calibration (optional)
+ *   calibration.json      the fitted score coefficients (optional; `npm run kb -- calibrate`)
  *   scenarios/*.yaml      one file per domain
  * Loading validates everything and reports every problem with its file, line and field.
  */
 export const SCENARIOS_DIR = 'scenarios';
+export const CALIBRATION_FILE = 'calibration.json';
 
 export type LoadResult = { kb: KnowledgeBase } | { errors: KnowledgeError[] };
 
@@ -39,13 +43,37 @@ export async function loadKnowledge(dir: string): Promise<LoadResult> {
     }
   }
   if (!files.length) errors.push(new KnowledgeError(SCENARIOS_DIR, null, null, 'no *.yaml scenario files'));
+  const calibration = await readCalibration(dir, errors);
   if (errors.length) return { errors };
-  return { kb: { scenarios, synonyms: synonyms?.groups ?? [], departments, stopwords: await readStopwords(dir) } };
+  return {
+    kb: {
+      scenarios,
+      synonyms: synonyms?.groups ?? [],
+      departments,
+      stopwords: new Set(await readLines(dir, 'stopwords.txt')),
+      offTopic: await readLines(dir, 'off-topic.txt'),
+      ...(calibration ? { calibration } : {}),
+    },
+  };
 }
 
-async function readStopwords(dir: string): Promise<Set<string>> {
-  const text = await readFile(path.join(dir, 'stopwords.txt'), 'utf8').catch(() => '');
-  return new Set(text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')));
+/** A list file: one entry per line, `#` comments and blank lines skipped; an absent file is empty. */
+async function readLines(dir: string, file: string): Promise<string[]> {
+  const text = await readFile(path.join(dir, file), 'utf8').catch(() => '');
+  return text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+}
+
+async function readCalibration(dir: string, errors: KnowledgeError[]): Promise<Calibration | null> {
+  const text = await readFile(path.join(dir, CALIBRATION_FILE), 'utf8').catch(() => null);
+  if (text === null) return null;
+  try {
+    const parsed = calibrationSchema.safeParse(JSON.parse(text));
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) errors.push(new KnowledgeError(CALIBRATION_FILE, null, issue.path.join('.') || '(root)', issue.message));
+  } catch (error) {
+    errors.push(new KnowledgeError(CALIBRATION_FILE, null, null, `not valid JSON: ${(error as Error).message}`));
+  }
+  return null;
 }
 
 async function readDepartments(dir: string, errors: KnowledgeError[]): Promise<Map<string, Department>> {

@@ -1,3 +1,4 @@
+import type { Calibration } from '../assist/confidence.ts';
 import type { Scenario } from './schema.ts';
 
 /** A department of the responsibility list (权责清单), `knowledge/departments.tsv`. */
@@ -26,6 +27,10 @@ export interface KnowledgeBase {
   readonly departments: ReadonlyMap<string, Department>;
   /** Words retrieval ignores: a caller's fillers and question frames. */
   readonly stopwords: ReadonlySet<string>;
+  /** Sentences no scenario answers (`off-topic.txt`), for calibrating the score. */
+  readonly offTopic: readonly string[];
+  /** The score's fitted coefficients (`calibration.json`), when there are some. */
+  readonly calibration?: Calibration;
 }
 
 /** A problem in the knowledge base, named by file, line and field where they are known. */
