@@ -86,13 +86,16 @@ export class Analyzer {
     }
     const lines: string[] = [];
     const seen = new Set<string>();
-    for (const word of [...options.userWords, ...this.canonical.keys()]) {
+    const add = (word: string, longest: number) => {
       const w = normalizeText(word).replace(/ /g, '');
-      // Long phrases stay out of the dictionary: kept whole they would no longer match their parts.
-      if (w.length < 2 || w.length > 4 || seen.has(w)) continue;
+      if (w.length < 2 || w.length > longest || seen.has(w)) return;
       seen.add(w);
       lines.push(`${w} ${20_000 + w.length * 5_000} n`);
-    }
+    };
+    // Synonyms are read whole (住房公积金 → 公积金); long keyword phrases stay out of the
+    // dictionary: kept whole they would no longer match their parts.
+    for (const word of this.canonical.keys()) add(word, 8);
+    for (const word of options.userWords) add(word, 4);
     if (lines.length) this.jieba.loadDict(Buffer.from(lines.join('\n'), 'utf8'));
   }
 

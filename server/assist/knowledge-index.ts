@@ -95,11 +95,13 @@ interface SubDoc {
 export interface IndexOptions {
   /** Overrides the knowledge base's own calibration (`kb -- calibrate` fits one without it). */
   readonly calibration?: Calibration;
-  /** Below this score a scenario is not suggested ("nothing fits"). */
+  /** Below this (the top three scores together) nothing is suggested: "nothing fits". */
   readonly threshold?: number;
 }
 
 export const DEFAULT_THRESHOLD = 0.35;
+/** A shown list leaves out candidates this unlikely. */
+const MIN_SHOWN_SCORE = 0.05;
 
 export class KnowledgeIndex {
   private readonly docs: Doc[] = [];
@@ -159,17 +161,21 @@ export class KnowledgeIndex {
 
   private static prepare(kb: KnowledgeBase, options: IndexOptions): { index: KnowledgeIndex; scenarios: KbScenario[] } {
     const scenarios = activeScenarios(kb);
-    const userWords = new Set<string>();
+    // The knowledge base's own terms, most used first (they lead the recognisers' hint lists).
+    const uses = new Map<string, number>();
+    const use = (word: string) => uses.set(word, (uses.get(word) ?? 0) + 1);
     for (const s of scenarios) {
-      for (const k of s.keywords) userWords.add(k);
-      for (const [k, alternatives] of Object.entries(s.synonyms)) [k, ...alternatives].forEach((w) => userWords.add(w));
-      for (const sub of s.subScenarios) sub.keywords.forEach((k) => userWords.add(k));
+      s.keywords.forEach(use);
+      for (const [k, alternatives] of Object.entries(s.synonyms)) [k, ...alternatives].forEach(use);
+      for (const sub of s.subScenarios) sub.keywords.forEach(use);
     }
+    const userWords = [...uses.keys()].sort((a, b) => uses.get(b)! - uses.get(a)!);
     const index = new KnowledgeIndex(new Analyzer({ userWords, synonyms: kb.synonyms, stopwords: kb.stopwords }), {
       ...options,
       ...(options.calibration ?? kb.calibration ? { calibration: options.calibration ?? kb.calibration } : {}),
     });
-    index.terms = [...new Set([...scenarios.map((s) => s.title), ...userWords])].filter((t) => t.length <= MAX_PHRASE_CHARS);
+    const heads = kb.synonyms.map((group) => group[0]!);
+    index.terms = [...new Set([...scenarios.map((s) => s.title), ...heads, ...userWords])].filter((t) => t.length <= MAX_PHRASE_CHARS);
     return { index, scenarios };
   }
 
@@ -256,14 +262,21 @@ export class KnowledgeIndex {
     this.docs.push({ scenario: s, words });
   }
 
-  /** The best scenarios for what the caller said, best first, those under the threshold left out. */
+  /**
+   * The best scenarios for what the caller said, best first; none when nothing fits.
+   * Scores are probabilities of one right answer, so they add: the list is shown when
+   * the top three together reach the threshold. A vague question (公积金提取) then still
+   * shows its few likely answers, each with its own modest score.
+   */
   search(text: string, limit = 5): SearchResult {
     const query = this.analyzer.analyze(text);
     const ranked = this.rank(query);
     if (!ranked.length) return { suggestions: [], best: null };
     const subs = this.bestSubs(query);
     const suggestions = ranked.slice(0, Math.max(limit, 1)).map((r) => this.suggestion(r.doc, r.score, query, subs.get(r.doc) ?? null));
-    return { suggestions: suggestions.filter((s) => s.score >= this.threshold).slice(0, limit), best: suggestions[0] ?? null };
+    const together = suggestions.slice(0, 3).reduce((sum, s) => sum + s.score, 0);
+    if (together < this.threshold) return { suggestions: [], best: suggestions[0] ?? null };
+    return { suggestions: suggestions.filter((s) => s.score >= MIN_SHOWN_SCORE).slice(0, limit), best: suggestions[0] ?? null };
   }
 
   /** The best candidates with the evidence behind their scores (calibration and reviewing misses). */
