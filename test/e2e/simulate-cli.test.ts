@@ -37,7 +37,10 @@ describe('simulate (CONTRACTS §2)', () => {
     expect(events[0]).toMatchObject({ type: 'dialing' });
     expect(events).toContainEqual(expect.objectContaining({ type: 'twiml', verbs: ['Say', 'Say', 'Gather', 'Redirect'] }));
     expect(events).toContainEqual(expect.objectContaining({ type: 'twiml', verbs: ['Say', 'Start', 'Enqueue'] }));
-    expect(events).toContainEqual({ type: 'transcript', speaker: 'caller', final: true, text: '你好，我想问一下租房子怎么提取公积金' });
+    expect(events).toContainEqual({ type: 'transcript', speaker: 'caller', final: true, text: '你好，刚才自动语音说的我没记住，租房提取公积金要带什么材料' });
+    // The IVR heard the question, read the answer, and the caller pressed 0 for an operator.
+    expect(events).toContainEqual(expect.objectContaining({ type: 'ivr', node: 'consult_self_service', via: 'speech', choice: '租房提取住房公积金' }));
+    expect(events).toContainEqual(expect.objectContaining({ type: 'suggestions', ids: expect.arrayContaining(['gjj.withdraw_rent']) }));
     expect(events).toContainEqual(expect.objectContaining({ type: 'transcript', speaker: 'caller', final: false }));
     expect(events.at(-1)).toMatchObject({ type: 'ended', callSid: events[0].callSid, reason: 'completed' });
   });
