@@ -65,7 +65,12 @@ export async function startHotline(config: Config, options: StartOptions): Promi
   const restored = await registry.restore(Date.now() - LOAD_WINDOW_MS);
   if (restored) log.info({ calls: restored }, 'restored calls that were live at the last shutdown');
   registry.on('started', () => metrics.calls.set(registry.size));
-  registry.on('ended', () => metrics.calls.set(registry.size));
+  registry.on('ended', (call) => {
+    metrics.calls.set(registry.size);
+    // Counted once a call is over, when its outcome can no longer change.
+    if (call.selfService) metrics.selfService.inc({ outcome: call.selfService.outcome });
+    for (const use of call.kbUsed ?? []) metrics.kbUsed.inc({ rank: String(use.rank ?? 'other') });
+  });
 
   const flows = new FlowLibrary(config.flowsDir, log.child({ part: 'ivr' }));
   await flows.load();
@@ -77,6 +82,7 @@ export async function startHotline(config: Config, options: StartOptions): Promi
   await knowledge.load();
   knowledge.watch();
   const suggester = new LiveSuggester(registry, (text) => knowledge.index.search(text).suggestions, log.child({ part: 'assist' }));
+  suggester.on('update', (update) => metrics.suggestionUpdates.inc({ based_on: update.basedOn }));
 
   let emulator: SpeechEmulator | null = null;
   if (config.speech.provider === 'emulator' && config.emulator.embedded) {

@@ -21,6 +21,9 @@ export class Metrics {
   readonly calls = new Gauge({ name: 'hotline_calls_live', help: 'Calls in progress', registers: [this.registry] });
   readonly speechErrors = new Counter({ name: 'hotline_speech_errors_total', help: 'Errors from the speech service', labelNames: ['code'] as const, registers: [this.registry] });
   readonly transcripts = new Counter({ name: 'hotline_transcript_results_total', help: 'Recognition results', labelNames: ['kind'] as const, registers: [this.registry] });
+  readonly selfService = new Counter({ name: 'hotline_ivr_self_service_total', help: 'IVR self-service outcomes (直接答复率 = resolved / all asked)', labelNames: ['outcome'] as const, registers: [this.registry] });
+  readonly suggestionUpdates = new Counter({ name: 'hotline_suggestion_updates_total', help: 'Knowledge-base suggestion lists sent to consoles', labelNames: ['based_on'] as const, registers: [this.registry] });
+  readonly kbUsed = new Counter({ name: 'hotline_kb_answers_used_total', help: 'Suggested answers operators marked used, by their rank', labelNames: ['rank'] as const, registers: [this.registry] });
   readonly consoleClients = new Gauge({ name: 'hotline_console_clients', help: 'Connected console clients', registers: [this.registry] });
 
   constructor(withDefaults = true) {

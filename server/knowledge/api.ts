@@ -60,7 +60,9 @@ export function createKnowledgeApi(deps: KnowledgeApiDeps): express.Router {
   });
 
   router.get('/scenarios/:id/history', (req, res) => {
-    res.json(deps.history.list(req.params.id));
+    const changes = deps.history.list(req.params.id);
+    if (!changes.length && !deps.library.scenario(req.params.id)) res.status(404).json({ error: `no scenario ${req.params.id}` });
+    else res.json(changes);
   });
 
   router.post('/scenarios', async (req, res) => {

@@ -55,7 +55,7 @@ export class KnowledgeLibrary extends EventEmitter<{ changed: [KnowledgeVersion]
   private watcher: FSWatcher | null = null;
   private debounce: NodeJS.Timeout | null = null;
   private reloading: Promise<ReloadReport> | null = null;
-  private reloadAgain = false;
+  private reloadAgain: Promise<ReloadReport> | null = null;
   private edits: Promise<unknown> = Promise.resolve();
   private versions = 0;
   private fingerprint = '';
@@ -87,16 +87,17 @@ export class KnowledgeLibrary extends EventEmitter<{ changed: [KnowledgeVersion]
   /** Reads the folder again; a good version replaces the current one, a bad one is reported and ignored. */
   reload(): Promise<ReloadReport> {
     if (this.reloading) {
-      // A change during a reload must not be lost: read once more after this one.
-      this.reloadAgain = true;
-      return this.reloading;
+      // The reload under way may have read the files before the change that asks for this one,
+      // so answer with a reading that starts after it (one for everyone who asks meanwhile).
+      const again = () => {
+        this.reloadAgain = null;
+        return this.reload();
+      };
+      this.reloadAgain ??= this.reloading.then(again, again);
+      return this.reloadAgain;
     }
     this.reloading = this.build().finally(() => {
       this.reloading = null;
-      if (this.reloadAgain) {
-        this.reloadAgain = false;
-        void this.reload();
-      }
     });
     return this.reloading;
   }
@@ -122,7 +123,9 @@ export class KnowledgeLibrary extends EventEmitter<{ changed: [KnowledgeVersion]
   /** Creates a scenario (`create`) or replaces one (`update`), writes its domain file, reloads and records the change. */
   save(input: unknown, options: { mode: 'create' | 'update'; id?: string; author: string; domain?: string }): Promise<KbScenario> {
     return this.serialized(async () => {
-      const parsed = scenarioSchema(new Set(this.current.kb.departments.keys())).safeParse(input);
+      // What GET returns may come back as it is: where a scenario lives is ours to say, not the body's.
+      const { domain: _domain, file: _file, sample: _sample, ...body } = (input ?? {}) as Record<string, unknown>;
+      const parsed = scenarioSchema(new Set(this.current.kb.departments.keys())).safeParse(body);
       if (!parsed.success) {
         throw new KnowledgeEditError(400, 'the scenario is not valid', parsed.error.issues.map((i) => new KnowledgeError('request', null, i.path.join('.') || '(root)', i.message)));
       }
@@ -193,7 +196,7 @@ export class KnowledgeLibrary extends EventEmitter<{ changed: [KnowledgeVersion]
       return { ok: false, version: this.currentVersion?.version ?? 0, errors: loaded.errors };
     }
     // Our own writes wake the watcher too: an unchanged knowledge base is not a new version.
-    const fingerprint = createHash('sha256').update(JSON.stringify([loaded.kb.scenarios, loaded.kb.synonyms, [...loaded.kb.stopwords]])).digest('hex');
+    const fingerprint = createHash('sha256').update(JSON.stringify([loaded.kb.scenarios, loaded.kb.synonyms, [...loaded.kb.stopwords], [...loaded.kb.departments.values()], loaded.kb.calibration ?? null])).digest('hex');
     if (this.currentVersion && fingerprint === this.fingerprint) return { ok: true, version: this.currentVersion.version, errors: [] };
     const index = await KnowledgeIndex.buildAsync(loaded.kb);
     this.fingerprint = fingerprint;

@@ -30,6 +30,10 @@ describe('knowledge-base answers on a live call', () => {
     expect(right!.items[0]).toMatchObject({ title: '社保卡申领、补换、挂失', department: 'hrss' });
     expect(right!.items[0]!.matched.join()).toContain('社保卡');
     expect(right!.items[0]!.answer.materials?.length).toBeGreaterThan(0);
+    // The knowledge base's terms reached the speech service as the recogniser's phrase list.
+    const lists = await fetch(`${t.hotline.emulator!.httpUrl}/emulator/phrase-lists`, { headers: { authorization: `Bearer ${t.config.emulator.key}` } });
+    const { phraseLists } = (await lists.json()) as { phraseLists: Record<string, string[]> };
+    expect(phraseLists[`${call.callSid}:inbound`], JSON.stringify(Object.keys(phraseLists))).toEqual(expect.arrayContaining(['社保卡申领、补换、挂失', '公积金']));
     client.close();
   });
 
@@ -57,6 +61,8 @@ describe('knowledge-base answers on a live call', () => {
     expect(verbs).toContain('Say+Gather+Redirect'); // the answer, then "1 solved, 0 operator"
     expect(verbs.at(-1)).toBe('Say+Hangup');
     expect(events.some((e) => e.type === 'stream')).toBe(false); // no operator was needed
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(metrics).toMatch(/hotline_ivr_self_service_total\{outcome="resolved"\} [1-9]/);
   });
 
   it('puts the IVR question on the operator screen when the caller still wants an operator', async () => {

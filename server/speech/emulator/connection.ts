@@ -13,6 +13,8 @@ export interface PhraseRecord {
 
 export interface ConnectionHooks {
   onPhrase(record: PhraseRecord): void;
+  /** The phrase list (recognition hints) the client sent in `speech.context`. */
+  onPhraseList?(stream: string, phrases: string[]): void;
   onProtocolError(error: Error): void;
 }
 
@@ -73,7 +75,19 @@ export class EmulatorConnection {
       return;
     }
     if (message.path === 'audio') this.audio(message);
+    else if (message.path === 'speech.context') this.context(message);
     // speech.config, speech.context and telemetry need no answer.
+  }
+
+  /** Keeps the phrase list the SDK sends (`dgi.groups[].items[].text`), so tests can see the hints arrived. */
+  private context(message: WireMessage): void {
+    try {
+      const body = JSON.parse(String(message.body)) as { dgi?: { groups?: { items?: { text?: unknown }[] }[] } };
+      const phrases = (body.dgi?.groups ?? []).flatMap((g) => g.items ?? []).map((i) => i.text).filter((t): t is string => typeof t === 'string');
+      if (phrases.length) this.hooks.onPhraseList?.(this.stream, phrases);
+    } catch (error) {
+      this.hooks.onProtocolError(error as Error);
+    }
   }
 
   /** The socket went away: a segment in progress is not finished; its utterance stays claimed for the replay. */

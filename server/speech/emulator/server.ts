@@ -21,6 +21,7 @@ import { STREAM_QUERY_PARAMETER } from './stream-tag.ts';
  *   POST /emulator/utterances  {stream: "CA…:inbound", utterances: [{text, durationMs?}]}
  *   POST /emulator/faults      {drop?: "CA…" (stream prefix, "" for all), refuseForMs?: number}
  *   GET  /emulator/phrases     the phrases sent so far, with the time each left
+ *   GET  /emulator/phrase-lists the recognition hints each stream's client sent (speech.context)
  *   GET  /emulator/health
  *
  * @example
@@ -54,6 +55,8 @@ export class SpeechEmulator {
   private readonly connections = new Set<EmulatorConnection>();
   private readonly phrases: PhraseRecord[] = [];
   private refuseUntilMs = 0;
+  /** The last phrase list (recognition hints) each stream sent. */
+  private readonly phraseLists = new Map<string, string[]>();
   private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   private readonly server: http.Server;
   protocolErrors = 0;
@@ -132,6 +135,10 @@ export class SpeechEmulator {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const connection = new EmulatorConnection(ws, stream, this.book, {
         onPhrase: (record) => this.record(record),
+        onPhraseList: (streamName, phrases) => {
+          this.phraseLists.set(streamName, phrases);
+          if (this.phraseLists.size > 10_000) this.phraseLists.delete(this.phraseLists.keys().next().value!);
+        },
         onProtocolError: (error) => {
           this.protocolErrors++;
           this.options.logger?.warn({ stream, err: error.message }, 'emulator: bad frame from client');
@@ -164,6 +171,7 @@ export class SpeechEmulator {
     }
     if (!this.authorised(req)) return reply(401, { error: 'missing or wrong emulator key' });
     if (req.method === 'GET' && url.pathname === '/emulator/phrases') return reply(200, { phrases: this.phrases });
+    if (req.method === 'GET' && url.pathname === '/emulator/phrase-lists') return reply(200, { phraseLists: Object.fromEntries(this.phraseLists) });
     if (req.method !== 'POST') return reply(404, { error: 'no such endpoint' });
 
     let json: unknown;
