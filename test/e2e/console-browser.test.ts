@@ -49,7 +49,7 @@ describe('console page in a real browser', () => {
     expect(await top.getAttribute('data-id')).toBe('gjj.withdraw_rent');
     expect(await top.locator('.matched').textContent()).toContain('公积金');
     await top.locator('summary').click();
-    await top.locator('.points dt', { hasText: '材料' }).waitFor();
+    await top.locator('.points dt', { hasText: '材料' }).first().waitFor();
     await top.locator('button.use').click();
     await top.locator('button.use:disabled', { hasText: '已采用' }).waitFor({ timeout: 5000 });
     expect(t.hotline.registry.get(call.callSid)?.kbUsed).toEqual([expect.objectContaining({ id: 'gjj.withdraw_rent', rank: 1 })]);
