@@ -1,23 +1,25 @@
 /**
  * A BM25 inverted index over weighted term counts. Documents are added once, then
- * `freeze()` packs each posting list into typed arrays; a search walks only the postings
+ * `freeze()` packs every posting list into one pair of typed arrays (documents, term
+ * frequencies) with an offset per term: a few large arrays instead of one small pair per
+ * term, which keeps the heap small and the build fast. A search walks only the postings
  * of the query's terms, so its cost grows with how common those terms are, not with the
  * number of documents.
  */
 export const K1 = 1.2;
 export const B = 0.75;
 
-interface Posting {
-  docs: number[] | Int32Array;
-  tfs: number[] | Float32Array;
-}
-
 export class Bm25Index {
-  private readonly postings = new Map<string, Posting>();
+  /** While building: term → its postings as plain arrays. */
+  private building: Map<string, { docs: number[]; tfs: number[] }> | null = new Map();
   private readonly lengths: number[] = [];
-  private idfs = new Map<string, number>();
-  private norms: Float32Array = new Float32Array(0);
-  private frozen = false;
+  /** After freezing: term → its number; its postings are `docs/tfs[offsets[n] .. offsets[n+1])`. */
+  private readonly ids = new Map<string, number>();
+  private offsets = new Int32Array(0);
+  private docs = new Int32Array(0);
+  private tfs = new Float32Array(0);
+  private idfs = new Float64Array(0);
+  private norms = new Float32Array(0);
 
   get size(): number {
     return this.lengths.length;
@@ -25,15 +27,15 @@ export class Bm25Index {
 
   /** Adds a document; `terms` maps term → weighted count. Returns its number. */
   add(terms: ReadonlyMap<string, number>): number {
-    if (this.frozen) throw new Error('Bm25Index: add after freeze');
+    if (!this.building) throw new Error('Bm25Index: add after freeze');
     const doc = this.lengths.length;
     let length = 0;
     for (const [term, tf] of terms) {
       if (tf <= 0) continue;
-      let p = this.postings.get(term);
-      if (!p) this.postings.set(term, (p = { docs: [], tfs: [] }));
-      (p.docs as number[]).push(doc);
-      (p.tfs as number[]).push(tf);
+      let p = this.building.get(term);
+      if (!p) this.building.set(term, (p = { docs: [], tfs: [] }));
+      p.docs.push(doc);
+      p.tfs.push(tf);
       length += tf;
     }
     this.lengths.push(length);
@@ -41,30 +43,44 @@ export class Bm25Index {
   }
 
   freeze(): void {
+    if (!this.building) return;
     const n = this.lengths.length;
     const avg = this.lengths.reduce((a, b) => a + b, 0) / Math.max(1, n);
     this.norms = Float32Array.from(this.lengths, (len) => K1 * (1 - B + (B * len) / Math.max(avg, 1e-9)));
-    for (const [term, p] of this.postings) {
-      p.docs = Int32Array.from(p.docs);
-      p.tfs = Float32Array.from(p.tfs);
-      const df = p.docs.length;
-      this.idfs.set(term, Math.log(1 + (n - df + 0.5) / (df + 0.5)));
+    let total = 0;
+    for (const p of this.building.values()) total += p.docs.length;
+    this.offsets = new Int32Array(this.building.size + 1);
+    this.docs = new Int32Array(total);
+    this.tfs = new Float32Array(total);
+    this.idfs = new Float64Array(this.building.size);
+    let at = 0;
+    let id = 0;
+    for (const [term, p] of this.building) {
+      this.ids.set(term, id);
+      this.offsets[id] = at;
+      this.docs.set(p.docs, at);
+      this.tfs.set(p.tfs, at);
+      at += p.docs.length;
+      this.idfs[id] = Math.log(1 + (n - p.docs.length + 0.5) / (p.docs.length + 0.5));
+      id++;
     }
-    this.frozen = true;
+    this.offsets[id] = at;
+    this.building = null;
   }
 
   /** Inverse document frequency; a term no document has gets the highest there could be. */
   idf(term: string): number {
-    return this.idfs.get(term) ?? Math.log(1 + (this.size + 0.5) / 0.5);
+    const id = this.ids.get(term);
+    return id === undefined ? Math.log(1 + (this.size + 0.5) / 0.5) : this.idfs[id]!;
   }
 
   /** Every term, with how many documents have it. */
   *terms(): IterableIterator<[string, number]> {
-    for (const [term, p] of this.postings) yield [term, p.docs.length];
+    for (const [term, id] of this.ids) yield [term, this.offsets[id + 1]! - this.offsets[id]!];
   }
 
   has(term: string): boolean {
-    return this.postings.has(term);
+    return this.ids.has(term);
   }
 
   /**
@@ -74,14 +90,13 @@ export class Bm25Index {
    * documents scored, so the caller resets only those.
    */
   accumulate(term: string, weight: number, scores: Float64Array, touched: number[], covered: Float64Array, coverage: number, stamps: Int32Array, stamp: number): void {
-    const p = this.postings.get(term);
-    if (!p) return;
-    const idf = (this.idfs.get(term) ?? 0) * weight;
-    const docs = p.docs as Int32Array;
-    const tfs = p.tfs as Float32Array;
-    for (let i = 0; i < docs.length; i++) {
-      const d = docs[i]!;
-      const tf = tfs[i]!;
+    const id = this.ids.get(term);
+    if (id === undefined) return;
+    const idf = this.idfs[id]! * weight;
+    const end = this.offsets[id + 1]!;
+    for (let i = this.offsets[id]!; i < end; i++) {
+      const d = this.docs[i]!;
+      const tf = this.tfs[i]!;
       if (scores[d] === 0) touched.push(d);
       scores[d]! += (idf * tf * (K1 + 1)) / (tf + this.norms[d]!);
       // A term found in two fields of a document covers the query once.
@@ -90,5 +105,21 @@ export class Bm25Index {
         covered[d]! += coverage;
       }
     }
+  }
+
+  /** BM25 of every document for a few terms, without the bookkeeping: small indexes (one scenario's sub-scenarios). */
+  scoreAll(terms: Iterable<readonly [string, number]>): Float64Array {
+    const scores = new Float64Array(this.size);
+    for (const [term, weight] of terms) {
+      const id = this.ids.get(term);
+      if (id === undefined) continue;
+      const idf = this.idfs[id]! * weight;
+      for (let i = this.offsets[id]!; i < this.offsets[id + 1]!; i++) {
+        const d = this.docs[i]!;
+        const tf = this.tfs[i]!;
+        scores[d]! += (idf * tf * (K1 + 1)) / (tf + this.norms[d]!);
+      }
+    }
+    return scores;
   }
 }

@@ -80,12 +80,13 @@ export interface SearchResult {
 
 interface Doc {
   readonly scenario: KbScenario;
+  /** Its active sub-scenarios and an index over them (their own IDF tells siblings apart); null without any. */
+  readonly subs: { readonly index: Bm25Index; readonly docs: readonly SubDoc[] } | null;
   /** The words of the document (canonical), for naming what matched. */
   readonly words: ReadonlySet<string>;
 }
 
 interface SubDoc {
-  readonly scenario: number;
   readonly id: string;
   readonly title: string;
   readonly answer: Answer;
@@ -105,10 +106,11 @@ const MIN_SHOWN_SCORE = 0.05;
 
 export class KnowledgeIndex {
   private readonly docs: Doc[] = [];
-  private readonly subs: SubDoc[] = [];
+  private subCount = 0;
+  /** A build's analyses, by text: a sub-scenario's words count in two indexes and are read once. */
+  private memo: Map<string, ReadonlyMap<string, number>> | null = new Map();
   private readonly topic = new Bm25Index();
   private readonly said = new Bm25Index();
-  private readonly subIndex = new Bm25Index();
   private readonly phrasings = new Bm25Index();
   private phrasingOwners: number[] | Int32Array = [];
   private phrasingScores = new Float64Array(0);
@@ -121,9 +123,6 @@ export class KnowledgeIndex {
   private covered = new Float64Array(0);
   private stamps = new Int32Array(0);
   private stamp = 0;
-  private subScores = new Float64Array(0);
-  private subCovered = new Float64Array(0);
-  private subStamps = new Int32Array(0);
   readonly threshold: number;
   private readonly calibration: Calibration;
   /** The knowledge base's own terms, titles first: recognition hints. */
@@ -182,7 +181,6 @@ export class KnowledgeIndex {
   private finish(): this {
     this.topic.freeze();
     this.said.freeze();
-    this.subIndex.freeze();
     this.phrasings.freeze();
     for (const field of [this.topic, this.said]) {
       for (const [term, df] of field.terms()) {
@@ -200,9 +198,7 @@ export class KnowledgeIndex {
     this.scores = new Float64Array(this.docs.length);
     this.covered = new Float64Array(this.docs.length);
     this.stamps = new Int32Array(this.docs.length);
-    this.subScores = new Float64Array(this.subs.length);
-    this.subCovered = new Float64Array(this.subs.length);
-    this.subStamps = new Int32Array(this.subs.length);
+    this.memo = null;
     return this;
   }
 
@@ -218,7 +214,16 @@ export class KnowledgeIndex {
   }
 
   get size(): { scenarios: number; subScenarios: number } {
-    return { scenarios: this.docs.length, subScenarios: this.subs.length };
+    return { scenarios: this.docs.length, subScenarios: this.subCount };
+  }
+
+  private termsOf(text: string): ReadonlyMap<string, number> {
+    let terms = this.memo?.get(text);
+    if (!terms) {
+      terms = this.analyzer.analyze(text).terms;
+      this.memo?.set(text, terms);
+    }
+    return terms;
   }
 
   private addScenario(s: KbScenario): void {
@@ -227,7 +232,7 @@ export class KnowledgeIndex {
     const words = new Set<string>();
     const scenarioNumber = this.docs.length;
     const addText = (into: Map<string, number>, text: string, weight: number) => {
-      const { terms } = this.analyzer.analyze(text);
+      const terms = this.termsOf(text);
       for (const [t, n] of terms) {
         into.set(t, (into.get(t) ?? 0) + n * weight);
         if (t.startsWith('w:')) words.add(t.slice(2));
@@ -235,13 +240,19 @@ export class KnowledgeIndex {
       return terms;
     };
     const addPhrasing = (text: string, weight: number) => {
-      this.phrasings.add(addText(said, text, weight));
+      const terms = addText(said, text, weight);
+      // The nearest-phrasing signal compares words only: bigrams and sounds are the fields' job.
+      const own = new Map<string, number>();
+      for (const [t, n] of terms) if (t.startsWith('w:')) own.set(t, n);
+      this.phrasings.add(own);
       (this.phrasingOwners as number[]).push(scenarioNumber);
     };
     addText(topic, s.title, TOPIC_WEIGHTS.title);
     for (const k of s.keywords) addText(topic, k, TOPIC_WEIGHTS.keywords);
     for (const [k, alternatives] of Object.entries(s.synonyms)) for (const w of [k, ...alternatives]) addText(topic, w, TOPIC_WEIGHTS.keywords);
     for (const p of s.phrasings) addPhrasing(p, SAID_WEIGHTS.phrasings);
+    const subIndex = new Bm25Index();
+    const subDocs: SubDoc[] = [];
     for (const sub of s.subScenarios) {
       if (sub.status !== 'active') continue;
       addText(topic, sub.title, TOPIC_WEIGHTS.subTitle);
@@ -249,17 +260,19 @@ export class KnowledgeIndex {
       for (const p of sub.phrasings) addPhrasing(p, SAID_WEIGHTS.subPhrasings);
       const subTerms = new Map<string, number>();
       const addSub = (text: string, weight: number) => {
-        for (const [t, n] of this.analyzer.analyze(text).terms) subTerms.set(t, (subTerms.get(t) ?? 0) + n * weight);
+        for (const [t, n] of this.termsOf(text)) subTerms.set(t, (subTerms.get(t) ?? 0) + n * weight);
       };
       addSub(sub.title, SUB_WEIGHTS.title);
       for (const k of sub.keywords) addSub(k, SUB_WEIGHTS.keywords);
       for (const p of sub.phrasings) addSub(p, SUB_WEIGHTS.phrasings);
-      this.subIndex.add(subTerms);
-      this.subs.push({ scenario: scenarioNumber, id: sub.id, title: sub.title, answer: sub.answer, spoken: sub.spoken });
+      subIndex.add(subTerms);
+      subDocs.push({ id: sub.id, title: sub.title, answer: sub.answer, spoken: sub.spoken });
     }
+    subIndex.freeze();
+    this.subCount += subDocs.length;
     this.topic.add(topic);
     this.said.add(said);
-    this.docs.push({ scenario: s, words });
+    this.docs.push({ scenario: s, words, subs: subDocs.length ? { index: subIndex, docs: subDocs } : null });
   }
 
   /**
@@ -272,8 +285,7 @@ export class KnowledgeIndex {
     const query = this.analyzer.analyze(text);
     const ranked = this.rank(query);
     if (!ranked.length) return { suggestions: [], best: null };
-    const subs = this.bestSubs(query);
-    const suggestions = ranked.slice(0, Math.max(limit, 1)).map((r) => this.suggestion(r.doc, r.score, query, subs.get(r.doc) ?? null));
+    const suggestions = ranked.slice(0, Math.max(limit, 1)).map((r) => this.suggestion(r.doc, r.score, query, this.bestSub(r.doc, query)));
     const together = suggestions.slice(0, 3).reduce((sum, s) => sum + s.score, 0);
     if (together < this.threshold) return { suggestions: [], best: suggestions[0] ?? null };
     return { suggestions: suggestions.filter((s) => s.score >= MIN_SHOWN_SCORE).slice(0, limit), best: suggestions[0] ?? null };
@@ -331,32 +343,20 @@ export class KnowledgeIndex {
     return out.sort((a, b) => b.score - a.score);
   }
 
-  /** For each scenario with sub-scenarios the query touches, its best-matching one. */
-  private bestSubs(query: AnalyzedText): Map<number, SubDoc> {
-    const best = new Map<number, SubDoc>();
-    if (!this.subs.length) return best;
-    const touched: number[] = [];
-    for (const [term] of query.terms) {
-      const weight = TERM_WEIGHTS[term[0]!]!;
-      this.subIndex.accumulate(term, weight, this.subScores, touched, this.subCovered, 0, this.subStamps, ++this.stamp);
+  /** The scenario's sub-scenario the caller's words point to, when one clearly leads its siblings. */
+  private bestSub(doc: number, query: AnalyzedText): SubDoc | null {
+    const subs = this.docs[doc]!.subs;
+    if (!subs) return null;
+    const scores = subs.index.scoreAll([...query.terms.keys()].map((t) => [t, TERM_WEIGHTS[t[0]!]!] as const));
+    let best = -1;
+    let second = 0;
+    for (let i = 0; i < scores.length; i++) {
+      if (best < 0 || scores[i]! > scores[best]!) {
+        if (best >= 0) second = scores[best]!;
+        best = i;
+      } else second = Math.max(second, scores[i]!);
     }
-    const top = new Map<number, { best: number; second: number }>();
-    for (const d of touched) {
-      const scenario = this.subs[d]!.scenario;
-      const score = this.subScores[d]!;
-      const current = top.get(scenario);
-      if (!current) top.set(scenario, { best: d, second: 0 });
-      else if (score > this.subScores[current.best]!) top.set(scenario, { best: d, second: this.subScores[current.best]! });
-      else current.second = Math.max(current.second, score);
-    }
-    for (const [scenario, { best: d, second }] of top) {
-      if (this.subScores[d]! >= SUB_LEAD * second) best.set(scenario, this.subs[d]!);
-    }
-    for (const d of touched) {
-      this.subScores[d] = 0;
-      this.subCovered[d] = 0;
-    }
-    return best;
+    return best >= 0 && scores[best]! > 0 && scores[best]! >= SUB_LEAD * second ? subs.docs[best]! : null;
   }
 
   private suggestion(doc: number, score: number, query: AnalyzedText, sub: SubDoc | null): Suggestion {
