@@ -149,7 +149,6 @@ export class Analyzer {
         words.push(piece);
         if (word !== piece) surfaces.set(word, piece);
         add(`w:${word}`);
-        add(`j:${this.wordPinyin(word)}`);
         // Bigrams and pinyin come from the canonical form, so a synonym matches the same characters.
         for (const ch of word) {
           chars.push(ch);
@@ -165,8 +164,7 @@ export class Analyzer {
       if (spelled) {
         // Typed pinyin: no characters to compare, only sounds.
         words.push(piece);
-        add(`j:${piece}`);
-        chars.length && endRun();
+        if (chars.length) endRun();
         sounds.push(...spelled);
         continue;
       }

@@ -1,7 +1,7 @@
-import type { Answer } from '../knowledge/schema.ts';
+import type { Answer, SubScenario } from '../knowledge/schema.ts';
 import { activeScenarios, type KbScenario, type KnowledgeBase } from '../knowledge/knowledge-base.ts';
 import { Analyzer, type AnalyzedText } from './analyzer.ts';
-import { Bm25Index } from './bm25.ts';
+import { Bm25Index, Vocabulary } from './bm25.ts';
 import { confidence, DEFAULT_CALIBRATION, type Calibration, type Evidence } from './confidence.ts';
 
 /**
@@ -18,7 +18,7 @@ import { confidence, DEFAULT_CALIBRATION, type Calibration, type Evidence } from
  */
 
 /** How much a match of each kind of term counts: whole words most, homophone pinyin least. */
-const TERM_WEIGHTS: Record<string, number> = { w: 1, b: 0.45, p: 0.3, j: 0.3 };
+const TERM_WEIGHTS: Record<string, number> = { w: 1, b: 0.45, p: 0.3 };
 /**
  * A word the knowledge base lacks that sounds exactly like one it has (低包 ~ 低保, 洛户 ~
  * 落户) is most likely a recognition error: it counts as that word, a little less. The
@@ -69,6 +69,37 @@ export function spokenAnswer(s: Suggestion): string {
   return s.sub?.spoken ?? s.spoken;
 }
 
+/** A text's terms as numbers of the index's vocabulary, with their counts. */
+interface Interned {
+  readonly ids: Int32Array;
+  readonly counts: Float32Array;
+}
+
+/** Sums weighted counts by term number for one document, then hands them to an index and resets. */
+class TermSums {
+  private sums = new Float64Array(1024);
+  private readonly touched: number[] = [];
+
+  add(id: number, count: number): void {
+    if (id >= this.sums.length) {
+      const grown = new Float64Array(Math.max(id + 1, this.sums.length * 2));
+      grown.set(this.sums);
+      this.sums = grown;
+    }
+    if (this.sums[id] === 0) this.touched.push(id);
+    this.sums[id]! += count;
+  }
+
+  flushInto(index: Bm25Index): void {
+    const counts = this.touched.map((id) => this.sums[id]!);
+    index.add(this.touched, counts);
+    for (const id of this.touched) this.sums[id] = 0;
+    this.touched.length = 0;
+  }
+}
+
+const W = 'w'.charCodeAt(0);
+
 /** A sub-scenario is chosen only when it beats its siblings by this factor. */
 const SUB_LEAD = 1.3;
 
@@ -80,13 +111,14 @@ export interface SearchResult {
 
 interface Doc {
   readonly scenario: KbScenario;
-  /** Its active sub-scenarios and an index over them (their own IDF tells siblings apart); null without any. */
-  readonly subs: { readonly index: Bm25Index; readonly docs: readonly SubDoc[] } | null;
-  /** The words of the document (canonical), for naming what matched. */
-  readonly words: ReadonlySet<string>;
+  /** Its active sub-scenarios; the index over them is built the first time the scenario is suggested. */
+  readonly subs: { index: Bm25Index | null; readonly docs: readonly SubDoc[] } | null;
+  /** The term numbers of its words (canonical), for naming what matched. */
+  readonly words: ReadonlySet<number>;
 }
 
 interface SubDoc {
+  readonly source: SubScenario;
   readonly id: string;
   readonly title: string;
   readonly answer: Answer;
@@ -107,11 +139,15 @@ const MIN_SHOWN_SCORE = 0.05;
 export class KnowledgeIndex {
   private readonly docs: Doc[] = [];
   private subCount = 0;
-  /** A build's analyses, by text: a sub-scenario's words count in two indexes and are read once. */
-  private memo: Map<string, ReadonlyMap<string, number>> | null = new Map();
-  private readonly topic = new Bm25Index();
-  private readonly said = new Bm25Index();
-  private readonly phrasings = new Bm25Index();
+  /** A build's analyses, by text, as term numbers: a sub-scenario's words count in two indexes and are read once. */
+  private memo: Map<string, Interned> | null = new Map();
+  private readonly vocabulary = new Vocabulary();
+  private readonly topic = new Bm25Index(this.vocabulary);
+  private readonly said = new Bm25Index(this.vocabulary);
+  private readonly phrasings = new Bm25Index(this.vocabulary);
+  /** Per-term sums for the scenario being added (dense by term number, reset after each). */
+  private readonly topicSums = new TermSums();
+  private readonly saidSums = new TermSums();
   private phrasingOwners: number[] | Int32Array = [];
   private phrasingScores = new Float64Array(0);
   private phrasingCovered = new Float64Array(0);
@@ -217,62 +253,72 @@ export class KnowledgeIndex {
     return { scenarios: this.docs.length, subScenarios: this.subCount };
   }
 
-  private termsOf(text: string): ReadonlyMap<string, number> {
-    let terms = this.memo?.get(text);
-    if (!terms) {
-      terms = this.analyzer.analyze(text).terms;
-      this.memo?.set(text, terms);
+  private termsOf(text: string): Interned {
+    let interned = this.memo?.get(text);
+    if (!interned) {
+      const { terms } = this.analyzer.analyze(text);
+      const ids = new Int32Array(terms.size);
+      const counts = new Float32Array(terms.size);
+      let i = 0;
+      for (const [term, n] of terms) {
+        ids[i] = this.vocabulary.intern(term);
+        counts[i++] = n;
+      }
+      interned = { ids, counts };
+      this.memo?.set(text, interned);
     }
-    return terms;
+    return interned;
+  }
+
+  private kindOf(id: number): number {
+    return this.vocabulary.kind(id);
   }
 
   private addScenario(s: KbScenario): void {
-    const topic = new Map<string, number>();
-    const said = new Map<string, number>();
-    const words = new Set<string>();
+    const words = new Set<number>();
     const scenarioNumber = this.docs.length;
-    const addText = (into: Map<string, number>, text: string, weight: number) => {
+    const { topicSums: topic, saidSums: said } = this;
+    const addText = (into: TermSums, text: string, weight: number) => {
       const terms = this.termsOf(text);
-      for (const [t, n] of terms) {
-        into.set(t, (into.get(t) ?? 0) + n * weight);
-        if (t.startsWith('w:')) words.add(t.slice(2));
+      for (let i = 0; i < terms.ids.length; i++) {
+        const id = terms.ids[i]!;
+        const kind = this.kindOf(id);
+        into.add(id, terms.counts[i]! * weight);
+        if (kind === W) words.add(id);
       }
       return terms;
     };
+    const own: number[] = [];
+    const ownCounts: number[] = [];
     const addPhrasing = (text: string, weight: number) => {
       const terms = addText(said, text, weight);
       // The nearest-phrasing signal compares words only: bigrams and sounds are the fields' job.
-      const own = new Map<string, number>();
-      for (const [t, n] of terms) if (t.startsWith('w:')) own.set(t, n);
-      this.phrasings.add(own);
+      own.length = 0;
+      ownCounts.length = 0;
+      for (let i = 0; i < terms.ids.length; i++) {
+        if (this.kindOf(terms.ids[i]!) !== W) continue;
+        own.push(terms.ids[i]!);
+        ownCounts.push(terms.counts[i]!);
+      }
+      this.phrasings.add(own, ownCounts);
       (this.phrasingOwners as number[]).push(scenarioNumber);
     };
     addText(topic, s.title, TOPIC_WEIGHTS.title);
     for (const k of s.keywords) addText(topic, k, TOPIC_WEIGHTS.keywords);
     for (const [k, alternatives] of Object.entries(s.synonyms)) for (const w of [k, ...alternatives]) addText(topic, w, TOPIC_WEIGHTS.keywords);
     for (const p of s.phrasings) addPhrasing(p, SAID_WEIGHTS.phrasings);
-    const subIndex = new Bm25Index();
     const subDocs: SubDoc[] = [];
     for (const sub of s.subScenarios) {
       if (sub.status !== 'active') continue;
       addText(topic, sub.title, TOPIC_WEIGHTS.subTitle);
       for (const k of sub.keywords) addText(topic, k, TOPIC_WEIGHTS.subKeywords);
       for (const p of sub.phrasings) addPhrasing(p, SAID_WEIGHTS.subPhrasings);
-      const subTerms = new Map<string, number>();
-      const addSub = (text: string, weight: number) => {
-        for (const [t, n] of this.termsOf(text)) subTerms.set(t, (subTerms.get(t) ?? 0) + n * weight);
-      };
-      addSub(sub.title, SUB_WEIGHTS.title);
-      for (const k of sub.keywords) addSub(k, SUB_WEIGHTS.keywords);
-      for (const p of sub.phrasings) addSub(p, SUB_WEIGHTS.phrasings);
-      subIndex.add(subTerms);
-      subDocs.push({ id: sub.id, title: sub.title, answer: sub.answer, spoken: sub.spoken });
+      subDocs.push({ source: sub, id: sub.id, title: sub.title, answer: sub.answer, spoken: sub.spoken });
     }
-    subIndex.freeze();
     this.subCount += subDocs.length;
-    this.topic.add(topic);
-    this.said.add(said);
-    this.docs.push({ scenario: s, words, subs: subDocs.length ? { index: subIndex, docs: subDocs } : null });
+    topic.flushInto(this.topic);
+    said.flushInto(this.said);
+    this.docs.push({ scenario: s, words, subs: subDocs.length ? { index: null, docs: subDocs } : null });
   }
 
   /**
@@ -303,7 +349,10 @@ export class KnowledgeIndex {
     const touched: number[] = [];
     const phrasingsTouched: number[] = [];
     let total = 0;
-    const has = (term: string) => this.topic.has(term) || this.said.has(term);
+    const has = (term: string) => {
+      const id = this.vocabulary.find(term);
+      return this.topic.has(id) || this.said.has(id);
+    };
     for (const [said] of query.terms) {
       let term = said;
       let weight = TERM_WEIGHTS[term[0]!]!;
@@ -311,17 +360,18 @@ export class KnowledgeIndex {
         const like = this.soundsLike.get(this.analyzer.wordPinyin(term.slice(2)));
         if (like) [term, weight] = [like.word, HOMOPHONE_WEIGHT];
       } else if (term[0] === 'p' && has(term) && !query.sources.get(term)?.some(has)) weight = HOMOPHONE_WEIGHT;
-      const known = has(term);
+      const id = this.vocabulary.find(term);
+      const known = this.topic.has(id) || this.said.has(id);
       // Words and characters the knowledge base lacks make a question less certain;
       // sound-alike forms it lacks say nothing (they are only there to catch errors).
-      if (!known && (term[0] === 'p' || term[0] === 'j')) continue;
-      const share = weight * Math.max(this.topic.idf(term), this.said.idf(term));
+      if (!known && term[0] === 'p') continue;
+      const share = weight * Math.max(this.topic.idf(id), this.said.idf(id));
       total += share;
       if (!known) continue;
       const stamp = ++this.stamp;
-      this.topic.accumulate(term, weight * FIELD_MIX.topic, this.scores, touched, this.covered, share, this.stamps, stamp);
-      this.said.accumulate(term, weight * FIELD_MIX.said, this.scores, touched, this.covered, share, this.stamps, stamp);
-      this.phrasings.accumulate(term, weight, this.phrasingScores, phrasingsTouched, this.phrasingCovered, 0, this.phrasingStamps, stamp);
+      this.topic.accumulate(id!, weight * FIELD_MIX.topic, this.scores, touched, this.covered, share, this.stamps, stamp);
+      this.said.accumulate(id!, weight * FIELD_MIX.said, this.scores, touched, this.covered, share, this.stamps, stamp);
+      this.phrasings.accumulate(id!, weight, this.phrasingScores, phrasingsTouched, this.phrasingCovered, 0, this.phrasingStamps, stamp);
     }
     for (const p of phrasingsTouched) {
       const doc = this.phrasingOwners[p]!;
@@ -343,10 +393,36 @@ export class KnowledgeIndex {
     return out.sort((a, b) => b.score - a.score);
   }
 
+  /**
+   * A scenario's sub-scenarios in a small index of their own: siblings are told apart by
+   * their words, weighed by how rare each is among the siblings.
+   * Built when first needed, so a large knowledge base does not build thousands up front.
+   */
+  private subIndex(docs: readonly SubDoc[]): Bm25Index {
+    const index = new Bm25Index(new Vocabulary());
+    for (const { source: sub } of docs) {
+      const terms = new Map<number, number>();
+      const add = (text: string, weight: number) => {
+        for (const [term, n] of this.analyzer.analyze(text).terms) {
+          if (term[0] !== 'w') continue;
+          const id = index.vocabulary.intern(term);
+          terms.set(id, (terms.get(id) ?? 0) + n * weight);
+        }
+      };
+      add(sub.title, SUB_WEIGHTS.title);
+      for (const k of sub.keywords) add(k, SUB_WEIGHTS.keywords);
+      for (const p of sub.phrasings) add(p, SUB_WEIGHTS.phrasings);
+      index.add([...terms.keys()], [...terms.values()]);
+    }
+    index.freeze();
+    return index;
+  }
+
   /** The scenario's sub-scenario the caller's words point to, when one clearly leads its siblings. */
   private bestSub(doc: number, query: AnalyzedText): SubDoc | null {
     const subs = this.docs[doc]!.subs;
     if (!subs) return null;
+    subs.index ??= this.subIndex(subs.docs);
     const scores = subs.index.scoreAll([...query.terms.keys()].map((t) => [t, TERM_WEIGHTS[t[0]!]!] as const));
     let best = -1;
     let second = 0;
@@ -363,8 +439,9 @@ export class KnowledgeIndex {
     const { scenario, words } = this.docs[doc]!;
     const matched: string[] = [];
     for (const said of query.words) {
-      const word = this.analyzer.canonicalOf(said);
-      if (words.has(word) && !matched.includes(said)) matched.push(said);
+      const term = `w:${this.analyzer.canonicalOf(said)}`;
+      const heardAs = this.vocabulary.find(term) ?? this.vocabulary.find(this.soundsLike.get(this.analyzer.wordPinyin(term.slice(2)))?.word ?? '');
+      if (heardAs !== undefined && words.has(heardAs) && !matched.includes(said)) matched.push(said);
     }
     return {
       id: scenario.id,
