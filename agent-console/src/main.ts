@@ -1,7 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { CallSummary, ClientToServerEvents, ServerToClientEvents, TranscriptLine } from '../../server/console/contract.ts';
 import type { IvrStep, TranscriptEntry } from '../../server/calls/call.ts';
-import type { Suggestion } from '../../server/assist/knowledge-index.ts';
+import type { Suggestion } from '../../server/assist/suggestion.ts';
 import { queueName, t, timeOfDay, toggleLanguage, translatePage, type Key } from './i18n.ts';
 import { renderSuggestions } from './suggestions.ts';
 

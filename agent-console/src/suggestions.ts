@@ -1,4 +1,4 @@
-import type { Suggestion } from '../../server/assist/knowledge-index.ts';
+import type { Suggestion } from '../../server/assist/suggestion.ts';
 import type { Answer } from '../../server/knowledge/schema.ts';
 import { t, type Key } from './i18n.ts';
 

@@ -179,3 +179,26 @@ export class Bm25Index {
     return scores;
   }
 }
+
+/** Sums weighted counts by term number for one document, then hands them to an index and resets. */
+export class TermSums {
+  private sums = new Float64Array(1024);
+  private readonly touched: number[] = [];
+
+  add(id: number, count: number): void {
+    if (id >= this.sums.length) {
+      const grown = new Float64Array(Math.max(id + 1, this.sums.length * 2));
+      grown.set(this.sums);
+      this.sums = grown;
+    }
+    if (this.sums[id] === 0) this.touched.push(id);
+    this.sums[id]! += count;
+  }
+
+  flushInto(index: Bm25Index): void {
+    const counts = this.touched.map((id) => this.sums[id]!);
+    index.add(this.touched, counts);
+    for (const id of this.touched) this.sums[id] = 0;
+    this.touched.length = 0;
+  }
+}

@@ -1,6 +1,7 @@
 import type { Intent } from '../ivr/flow.ts';
 import { classifyIntent } from './intent.ts';
-import type { KnowledgeIndex, Suggestion } from './knowledge-index.ts';
+import type { KnowledgeIndex } from './knowledge-index.ts';
+import type { Suggestion } from './suggestion.ts';
 
 /**
  * The assist engine: what the console, the IVR and `analyze` learn from a caller's words.

@@ -1,6 +1,6 @@
 import type { Intent } from '../ivr/flow.ts';
 import { normalizeText } from './normalize.ts';
-import type { Suggestion } from './knowledge-index.ts';
+import type { Suggestion } from './suggestion.ts';
 
 /**
  * The kind of request (CONTRACTS §1 `intent`). What the caller says about it wins

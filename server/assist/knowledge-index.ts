@@ -1,14 +1,16 @@
 import type { Answer, SubScenario } from '../knowledge/schema.ts';
 import { activeScenarios, type KbScenario, type KnowledgeBase } from '../knowledge/knowledge-base.ts';
 import { Analyzer, type AnalyzedText } from './analyzer.ts';
-import { Bm25Index, Vocabulary } from './bm25.ts';
+import { Bm25Index, TermSums, Vocabulary } from './bm25.ts';
 import { confidence, DEFAULT_CALIBRATION, type Calibration, type Evidence } from './confidence.ts';
+import type { SearchResult, Suggestion } from './suggestion.ts';
 
 /**
- * The searchable form of one knowledge-base version. Each active scenario is one document
- * (its title, keywords, local synonyms, caller phrasings and sub-scenarios, weighted by
- * field); sub-scenarios are also documents of a second index, used to say which variant
- * of the answer fits. Built once per version, off the live path, and then only read.
+ * The searchable form of one knowledge-base version. Each active scenario is a document
+ * of two fields (its topic; what callers say), each phrasing is a document of its own
+ * (the nearest one counts), and a scenario's sub-scenarios get a small index of their own
+ * to say which variant of the answer fits. Built once per version, off the live path,
+ * and then only read.
  *
  * @example
  * ```ts
@@ -48,66 +50,16 @@ const MAX_PHRASE_CHARS = 50;
 /** Candidates ranked fully; the rest of the postings' documents are only summed. */
 const CANDIDATES = 20;
 
-export interface Suggestion {
-  readonly id: string;
-  readonly title: string;
-  readonly domain: string;
-  readonly department: string;
-  readonly intent: KbScenario['intent'];
-  /** Calibrated 0–1: how likely this is the caller's question. */
-  readonly score: number;
-  /** The caller's words that matched, as they said them. */
-  readonly matched: readonly string[];
-  /** The sub-scenario whose answer fits what the caller said, when one clearly does. */
-  readonly sub: { readonly id: string; readonly title: string; readonly answer: Answer; readonly spoken: string } | null;
-  readonly answer: Answer;
-  readonly spoken: string;
-}
-
-/** What to read to the caller: the fitting sub-scenario's answer, else the scenario's. */
-export function spokenAnswer(s: Suggestion): string {
-  return s.sub?.spoken ?? s.spoken;
-}
-
 /** A text's terms as numbers of the index's vocabulary, with their counts. */
 interface Interned {
   readonly ids: Int32Array;
   readonly counts: Float32Array;
 }
 
-/** Sums weighted counts by term number for one document, then hands them to an index and resets. */
-class TermSums {
-  private sums = new Float64Array(1024);
-  private readonly touched: number[] = [];
-
-  add(id: number, count: number): void {
-    if (id >= this.sums.length) {
-      const grown = new Float64Array(Math.max(id + 1, this.sums.length * 2));
-      grown.set(this.sums);
-      this.sums = grown;
-    }
-    if (this.sums[id] === 0) this.touched.push(id);
-    this.sums[id]! += count;
-  }
-
-  flushInto(index: Bm25Index): void {
-    const counts = this.touched.map((id) => this.sums[id]!);
-    index.add(this.touched, counts);
-    for (const id of this.touched) this.sums[id] = 0;
-    this.touched.length = 0;
-  }
-}
-
 const W = 'w'.charCodeAt(0);
 
 /** A sub-scenario is chosen only when it beats its siblings by this factor. */
 const SUB_LEAD = 1.3;
-
-export interface SearchResult {
-  readonly suggestions: readonly Suggestion[];
-  /** The best candidate even when it is below the threshold (for reviewing misses). */
-  readonly best: Suggestion | null;
-}
 
 interface Doc {
   readonly scenario: KbScenario;

@@ -3,7 +3,8 @@ import { CallRegistry } from '../calls/registry.ts';
 import { silentLogger } from '../log.ts';
 import { MemoryCallStore } from '../store/memory-store.ts';
 import { shippedKnowledge } from '../../test/support/knowledge.ts';
-import type { KnowledgeIndex, Suggestion } from './knowledge-index.ts';
+import type { KnowledgeIndex } from './knowledge-index.ts';
+import type { Suggestion } from './suggestion.ts';
 import { LiveSuggester, stabilize, type SuggestionUpdate } from './live-suggestions.ts';
 
 const item = (id: string, score: number) => ({ id, score }) as Suggestion;

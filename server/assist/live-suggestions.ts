@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { CallRecord } from '../calls/call.ts';
 import type { CallRegistry } from '../calls/registry.ts';
 import type { RecognitionResult } from '../speech/recognizer.ts';
-import type { Suggestion } from './knowledge-index.ts';
+import type { Suggestion } from './suggestion.ts';
 
 /**
  * Knowledge-base suggestions for each live call, kept up to date as the caller speaks.

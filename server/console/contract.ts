@@ -3,7 +3,7 @@
  * page in agent-console/. Callers' numbers never cross it unmasked.
  */
 import type { SuggestionUpdate } from '../assist/live-suggestions.ts';
-import type { Suggestion } from '../assist/knowledge-index.ts';
+import type { Suggestion } from '../assist/suggestion.ts';
 import type { CallState, IvrStep, KbUse, SelfServiceRecord, TranscriptEntry } from '../calls/call.ts';
 import type { Speaker } from '../speech/recognizer.ts';
 

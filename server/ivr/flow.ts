@@ -60,7 +60,7 @@ export interface RenderContext {
 
 /** What the IVR may ask of the knowledge base (the same retrieval the console uses). */
 export interface IvrKnowledge {
-  search(text: string): import('../assist/knowledge-index.ts').SearchResult;
+  search(text: string): import('../assist/suggestion.ts').SearchResult;
   /** Terms to bias Twilio's recogniser with (Gather `hints`). */
   hints(): string;
 }

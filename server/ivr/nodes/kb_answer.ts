@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { spokenAnswer } from '../../assist/knowledge-index.ts';
+import { spokenAnswer } from '../../assist/suggestion.ts';
 import type { GatherInput, InputContext, InputOutcome, NodeHandler, RenderContext } from '../flow.ts';
 import { nodeId, spokenText } from './common.ts';
 
