@@ -1,46 +1,70 @@
 import type { Intent } from '../ivr/flow.ts';
+import type { CallerHistory } from './caller-history.ts';
+import { detectAbuse } from './detectors/abuse.ts';
+import { detectNoRequest } from './detectors/no-request.ts';
+import { detectRepeat } from './detectors/repeat.ts';
+import { detectUnreasonable } from './detectors/unreasonable.ts';
+import { detectUrgent } from './detectors/urgent.ts';
+import { utterance, type Utterance } from './detectors/utterance.ts';
+import { bySeverity, type Flag } from './flag.ts';
 import { classifyIntent } from './intent.ts';
 import type { KnowledgeIndex } from './knowledge-index.ts';
+import { route } from './routing.ts';
+import { compile, type CompiledRules } from './rules/compiled.ts';
+import type { Rules } from './rules/library.ts';
 import type { Suggestion } from './suggestion.ts';
 
 /**
- * The assist engine: what the console, the IVR and `analyze` learn from a caller's words.
- * One instance per knowledge-base version is cheap (the index is built elsewhere), and
- * every caller of it gets the same answer for the same words.
+ * The assist engine: what the console, the IVR and `analyze` learn from a caller's words —
+ * knowledge-base suggestions, flags, the kind of request and the responsible department.
+ * It reads the knowledge index and the rules afresh on every utterance, so a reload of
+ * either takes effect at the next one. Detectors are one module each in `detectors/`.
  *
  * @example
  * ```ts
- * const engine = new AssistEngine(() => knowledge.index);
- * engine.analyze('租房能不能取公积金'); // {suggestions: [{id: 'gjj.withdraw_rent', …}], intent: 'consult', department: 'housing_fund', flags: []}
+ * const engine = new AssistEngine(() => knowledge.index, () => rules.current, history);
+ * engine.analyze('租房能不能取公积金', { callerHash, atMs: Date.now() });
+ * // {suggestions: [{id: 'gjj.withdraw_rent', …}], flags: [], intent: 'consult', department: 'housing_fund', …}
  * ```
  */
-export interface Flag {
-  readonly kind: string;
-  readonly category: string;
-  readonly severity: 'emergency' | 'high' | 'medium' | 'low';
-  readonly evidence: readonly string[];
-}
-
 export interface Analysis {
   readonly suggestions: readonly Suggestion[];
+  /** Most urgent first. */
   readonly flags: readonly Flag[];
   readonly intent: Intent;
   /** The responsible department (an id of departments.tsv), or null when nothing says. */
   readonly department: string | null;
+  readonly departmentReason: string;
 }
 
-export class AssistEngine {
-  /** `index` is read on every call, so a knowledge-base reload takes effect at the next utterance. */
-  constructor(private readonly index: () => KnowledgeIndex) {}
+export interface CallContext {
+  /** Keyed hash of the caller's number (never the number); null when unknown. */
+  readonly callerHash: string | null;
+  readonly atMs: number;
+}
 
-  analyze(text: string): Analysis {
+type Detector = (u: Utterance, rules: CompiledRules) => Flag[];
+const CONTENT_DETECTORS: readonly Detector[] = [detectUrgent, detectAbuse, detectUnreasonable, detectNoRequest];
+
+export class AssistEngine {
+  constructor(
+    private readonly index: () => KnowledgeIndex,
+    private readonly rules: () => Rules,
+    private readonly history: CallerHistory,
+  ) {}
+
+  /** Everything about one utterance (or a call's request so far). */
+  analyze(text: string, call: CallContext): Analysis {
     const { suggestions } = this.index().search(text);
-    const best = suggestions[0] ?? null;
-    return {
-      suggestions,
-      flags: [],
-      intent: classifyIntent(text, best),
-      department: best?.department ?? null,
-    };
+    const rules = compile(this.rules());
+    const u = utterance(text, suggestions, call.callerHash, call.atMs);
+    const flags = [...CONTENT_DETECTORS.flatMap((detect) => detect(u, rules)), ...detectRepeat(u, rules, this.history)].sort(bySeverity);
+    const { department, reason } = route(u.text, suggestions, flags, rules);
+    return { suggestions, flags, intent: classifyIntent(u.text, suggestions[0] ?? null, flags, rules), department, departmentReason: reason };
+  }
+
+  /** Remembers a finished call for the repeat detector. */
+  remember(call: CallContext & { readonly scenarioId: string | null; readonly outcome: string | null }): void {
+    if (call.callerHash) this.history.record({ callerHash: call.callerHash, atMs: call.atMs, scenarioId: call.scenarioId, outcome: call.outcome });
   }
 }

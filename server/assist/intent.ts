@@ -1,22 +1,22 @@
 import type { Intent } from '../ivr/flow.ts';
-import { normalizeText } from './normalize.ts';
+import type { Flag } from './flag.ts';
+import type { CompiledRules } from './rules/compiled.ts';
 import type { Suggestion } from './suggestion.ts';
 
 /**
- * The kind of request (CONTRACTS §1 `intent`). What the caller says about it wins
- * (我要投诉, 表扬一下, 我建议); otherwise the fitting scenario's usual kind; otherwise a
- * question. Cues are checked in this order because the earlier kinds are rarer and more
- * explicit: a caller who praises or suggests says so.
+ * The kind of request (CONTRACTS §1 `intent`). In order:
+ *  1. praise and suggestion cues (a caller who praises or suggests says so);
+ *  2. an emergency is a call for help (report);
+ *  3. abuse and unreasonable demands are complaints;
+ *  4. the other cues of `rules/intent.yaml`, in their order;
+ *  5. the fitting scenario's usual kind; else a question.
  */
-const CUES: readonly (readonly [Intent, RegExp])[] = [
-  ['praise', /表扬|感谢你们|谢谢你们|点赞|送锦旗|特别感谢|非常感谢/],
-  ['suggestion', /我建议|建议(你们|政府|相关部门|在|把|增加|加)|提个建议|提一个建议|希望(能|可以)?(增加|加|多设|设置|开通)/],
-  ['complaint', /投诉|举报|没人管|不管不问|扰民|吵得|太吵|拖欠|不发工资|欠薪|不退|骗了|乱收费|态度(太)?差|不作为|曝光/],
-  ['report', /坏了|停水|停电|没水|没电|漏水|漏气|报修|故障|塌陷|堵了|冒水|不亮/],
-];
-
-export function classifyIntent(text: string, best: Suggestion | null): Intent {
-  const normalized = normalizeText(text).replace(/ /g, '');
-  for (const [intent, cue] of CUES) if (cue.test(normalized)) return intent;
+export function classifyIntent(text: string, best: Suggestion | null, flags: readonly Flag[], rules: CompiledRules): Intent {
+  const cue = (intent: Intent) => rules.intent.some((c) => c.intent === intent && c.signals.some((s) => s.match(text)));
+  if (cue('praise')) return 'praise';
+  if (cue('suggestion')) return 'suggestion';
+  if (flags.some((f) => f.kind === 'urgent' && f.category === 'emergency')) return 'report';
+  if (flags.some((f) => f.kind === 'abuse' || f.kind === 'unreasonable')) return 'complaint';
+  for (const c of rules.intent) if (c.signals.some((s) => s.match(text))) return c.intent;
   return best?.intent ?? 'consult';
 }

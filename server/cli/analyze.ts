@@ -1,8 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { z } from 'zod';
+import { MemoryCallerHistory } from '../assist/caller-history.ts';
 import { AssistEngine, type Analysis } from '../assist/engine.ts';
 import { KnowledgeIndex } from '../assist/knowledge-index.ts';
+import { loadRules } from '../assist/rules/library.ts';
+import { callerHash, normalizeNumber } from '../calls/caller-hash.ts';
 import { loadKnowledge } from '../knowledge/files.ts';
 
 /**
@@ -13,7 +17,7 @@ import { loadKnowledge } from '../knowledge/files.ts';
  */
 const line = z.object({
   text: z.string({ error: 'text must be a string' }).max(100_000, 'text is longer than 100,000 characters'),
-  caller: z.string().max(64).optional(),
+  caller: z.string().max(64).refine((n) => normalizeNumber(n).length >= 5, 'caller is not a phone number').optional(),
   at: z.iso.datetime({ offset: true }).optional(),
 });
 
@@ -23,6 +27,7 @@ function output(analysis: Analysis): Record<string, unknown> {
     flags: analysis.flags,
     intent: analysis.intent,
     department: analysis.department,
+    departmentReason: analysis.departmentReason,
   };
 }
 
@@ -33,15 +38,30 @@ async function main(): Promise<number> {
     for (const e of loaded.errors) console.error(e.message);
     return 2;
   }
+  const rules = await loadRules(path.resolve(process.env.RULES_DIR ?? 'rules'), new Set(loaded.kb.departments.keys()));
+  if ('errors' in rules) {
+    for (const e of rules.errors) console.error(e.message);
+    return 2;
+  }
   const index = KnowledgeIndex.build(loaded.kb);
-  const engine = new AssistEngine(() => index);
+  // A fresh history per run, keyed like the server's: by a keyed hash, here with a key of this run.
+  const engine = new AssistEngine(() => index, () => rules.rules, new MemoryCallerHistory());
+  const key = randomBytes(32).toString('hex');
+  let clock = Date.now();
   const input = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const raw of input) {
     let result: Record<string, unknown>;
     try {
       if (!raw.trim()) throw new SyntaxError('the line is empty');
       const parsed = line.safeParse(JSON.parse(raw));
-      result = parsed.success ? output(engine.analyze(parsed.data.text)) : { error: parsed.error.issues.map((i) => `${i.path.join('.') || 'line'}: ${i.message}`).join('; ') };
+      if (parsed.success) {
+        // Without `at`, lines are one minute apart (CONTRACTS §1).
+        clock = parsed.data.at ? Date.parse(parsed.data.at) : clock + 60_000;
+        const call = { callerHash: parsed.data.caller ? callerHash(key, parsed.data.caller) : null, atMs: clock };
+        const analysis = engine.analyze(parsed.data.text, call);
+        engine.remember({ ...call, scenarioId: analysis.suggestions[0]?.id ?? null, outcome: null });
+        result = output(analysis);
+      } else result = { error: parsed.error.issues.map((i) => `${i.path.join('.') || 'line'}: ${i.message}`).join('; ') };
     } catch (error) {
       result = { error: error instanceof SyntaxError ? `not JSON: ${error.message}` : 'could not analyse this line' };
     }

@@ -40,7 +40,7 @@ describe('analyze (CONTRACTS §1)', () => {
     expect(top(lines[4]!)?.id).toBe('traffic.driver_license');
     expect(lines[4]).toMatchObject({ department: 'traffic_police' });
     expect(lines[5]).toMatchObject({ intent: 'complaint', department: 'labor_inspection' });
-    expect(lines[6]).toEqual({ suggestions: [], flags: [], intent: 'consult', department: null });
+    expect(lines[6]).toMatchObject({ suggestions: [], flags: [], intent: 'consult', department: null });
     expect(lines[7]).toEqual({ error: expect.stringContaining('100,000') });
   });
 });

@@ -1,0 +1,85 @@
+import { pinyin } from 'pinyin-pro';
+import type { Flag } from '../flag.ts';
+import { firstMatch } from '../rules/signal.ts';
+import type { CompiledRules } from '../rules/compiled.ts';
+import type { Utterance } from './utterance.ts';
+
+/**
+ * Abuse of the operator (insult, threat, sexual). A term matches as written, by sound
+ * (煞笔 ~ 傻逼: callers and recognisers both swap homophones), and with one character
+ * masked (傻X, 傻*); Latin initials (sb, cnm) match as whole words. Per-call counting and
+ * escalation (the warning recording, the supervisor) are the live path's: see `AbuseCounter`.
+ */
+const CATEGORIES = ['threat', 'sexual', 'insult'] as const;
+
+const syllables = new Map<string, string>();
+function syllable(ch: string): string {
+  let s = syllables.get(ch);
+  if (s === undefined) {
+    s = /\p{Script=Han}/u.test(ch) ? pinyin(ch, { toneType: 'none', type: 'array' })[0] ?? ch : ch;
+    syllables.set(ch, s);
+  }
+  return s;
+}
+
+interface TermMatcher {
+  readonly masked: RegExp | null;
+  /** Terms by their toneless syllables joined with spaces. */
+  readonly sounds: ReadonlyMap<string, string>;
+  readonly longest: number;
+}
+
+const matchers = new WeakMap<object, TermMatcher>();
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function matcherFor(terms: readonly string[], maskCharacters: string): TermMatcher {
+  const key = terms as unknown as object;
+  let m = matchers.get(key);
+  if (m) return m;
+  const mask = `[${escape(maskCharacters)}]`;
+  const variants: string[] = [];
+  for (const term of terms) {
+    const chars = [...term];
+    for (let i = 0; i < chars.length; i++) variants.push(chars.map((c, j) => (j === i ? mask : escape(c))).join(''));
+  }
+  const sounds = new Map<string, string>();
+  for (const term of terms) sounds.set([...term].map(syllable).join(' '), term);
+  m = { masked: variants.length ? new RegExp(variants.join('|'), 'u') : null, sounds, longest: Math.max(0, ...terms.map((t) => [...t].length)) };
+  matchers.set(key, m);
+  return m;
+}
+
+function termEvidence(u: Utterance, terms: readonly string[], maskCharacters: string): string[] {
+  const found = terms.filter((t) => u.compact.includes(t));
+  if (found.length) return found;
+  const m = matcherFor(terms, maskCharacters);
+  const masked = m.masked?.exec(u.compact);
+  if (masked) return [masked[0]];
+  // By sound: every run of 2..longest characters, compared as syllables.
+  const chars = [...u.compact];
+  const sounds = chars.map(syllable);
+  for (let i = 0; i < chars.length; i++) {
+    for (let len = 2; len <= m.longest && i + len <= chars.length; len++) {
+      if (m.sounds.has(sounds.slice(i, i + len).join(' '))) return [chars.slice(i, i + len).join('')];
+    }
+  }
+  return [];
+}
+
+export function detectAbuse(u: Utterance, rules: CompiledRules): Flag[] {
+  const abuse = rules.source.abuse;
+  const latin = new Set(u.text.split(/[^a-z0-9]+/).filter(Boolean));
+  const flags: Flag[] = [];
+  for (const category of CATEGORIES) {
+    const c = abuse.categories[category];
+    let evidence = termEvidence(u, c.terms, abuse.maskCharacters);
+    if (!evidence.length) evidence = c.abbreviations.filter((a) => latin.has(a));
+    if (!evidence.length) evidence = firstMatch(rules.abuseSignals[category], u.text) ?? [];
+    if (!evidence.length) continue;
+    flags.push({ kind: 'abuse', category, severity: c.severity, evidence, script: c.script, ...(c.alertSupervisor ? { alertSupervisor: true } : {}) });
+  }
+  return flags;
+}

@@ -1,0 +1,15 @@
+import type { Flag } from '../flag.ts';
+import { firstMatch } from '../rules/signal.ts';
+import type { CompiledRules } from '../rules/compiled.ts';
+import type { Utterance } from './utterance.ts';
+
+/** Callers with nothing to ask or report, only to chat: the closing script. A request the knowledge base recognises is never "chat". */
+const REQUEST_SCORE = 0.5;
+
+export function detectNoRequest(u: Utterance, rules: CompiledRules): Flag[] {
+  if (u.suggestions.some((s) => s.score >= REQUEST_SCORE)) return [];
+  const evidence = firstMatch(rules.chatOnly, u.text);
+  if (!evidence) return [];
+  const c = rules.source.noRequest.chat_only;
+  return [{ kind: 'no_request', category: 'chat_only', severity: c.severity, evidence, script: c.script }];
+}

@@ -1,0 +1,34 @@
+import type { Flag } from '../flag.ts';
+import type { CompiledRules } from '../rules/compiled.ts';
+import type { Utterance } from './utterance.ts';
+
+/**
+ * Emergencies (fire, gas, someone unconscious, self-harm, violence) and wide-impact
+ * failures. A match right after a negation or a past/hypothetical marker (没有着火, 上次
+ * 演练起火) is not an event. An emergency outranks everything else on the call.
+ */
+const NEGATION_WINDOW = 4;
+
+function negated(text: string, evidence: string, negations: readonly string[]): boolean {
+  let at = text.indexOf(evidence);
+  while (at >= 0) {
+    const before = text.slice(Math.max(0, at - NEGATION_WINDOW - 2), at);
+    if (!negations.some((n) => before.includes(n))) return false;
+    at = text.indexOf(evidence, at + 1);
+  }
+  return true;
+}
+
+export function detectUrgent(u: Utterance, rules: CompiledRules): Flag[] {
+  const { negations, categories } = rules.source.urgent;
+  for (const { category, signals } of rules.urgent) {
+    for (const signal of signals) {
+      const evidence = signal.match(u.text);
+      if (!evidence || evidence.every((e) => negated(u.text, e, negations))) continue;
+      const c = categories[category];
+      // One urgent flag: an emergency makes "high" moot.
+      return [{ kind: 'urgent', category, severity: c.severity, evidence, script: c.script, ...(c.department ? { referral: c.department } : {}), ...(c.alertSupervisor ? { alertSupervisor: true } : {}) }];
+    }
+  }
+  return [];
+}

@@ -1,0 +1,20 @@
+import { normalizeText } from '../normalize.ts';
+import type { Suggestion } from '../suggestion.ts';
+
+/** What every detector reads: the caller's words in the forms detectors match on, and what retrieval made of them. */
+export interface Utterance {
+  readonly raw: string;
+  /** Normalised (simplified, lower case, half-width), punctuation as single spaces. */
+  readonly text: string;
+  /** The same without spaces: words split by a pause still match. */
+  readonly compact: string;
+  readonly suggestions: readonly Suggestion[];
+  /** Keyed hash of the caller's number; null when unknown. */
+  readonly callerHash: string | null;
+  readonly atMs: number;
+}
+
+export function utterance(raw: string, suggestions: readonly Suggestion[], callerHash: string | null, atMs: number): Utterance {
+  const text = normalizeText(raw);
+  return { raw, text, compact: text.replace(/ /g, ''), suggestions, callerHash, atMs };
+}

@@ -1,0 +1,39 @@
+import { Signal } from './signal.ts';
+import type { Rules } from './library.ts';
+
+/**
+ * Rules with their patterns compiled, once per rules version (cached by the version's
+ * object, so a reload compiles again and an unchanged version never does).
+ */
+export interface CompiledRules {
+  readonly source: Rules;
+  readonly unreasonable: readonly { readonly category: string; readonly signals: readonly Signal[] }[];
+  readonly urgent: readonly { readonly category: 'emergency' | 'high'; readonly signals: readonly Signal[] }[];
+  readonly chatOnly: readonly Signal[];
+  readonly intent: readonly { readonly intent: Rules['intent']['cues'][number]['intent']; readonly signals: readonly Signal[] }[];
+  readonly routing: readonly { readonly rule: Rules['routing']['rules'][number]; readonly signals: readonly Signal[] }[];
+  readonly abuseSignals: Readonly<Record<'insult' | 'threat' | 'sexual', readonly Signal[]>>;
+}
+
+const cache = new WeakMap<Rules, CompiledRules>();
+
+export function compile(rules: Rules): CompiledRules {
+  let compiled = cache.get(rules);
+  if (compiled) return compiled;
+  const signals = (list: readonly ConstructorParameters<typeof Signal>[0][]) => list.map((s) => new Signal(s));
+  compiled = {
+    source: rules,
+    unreasonable: Object.entries(rules.unreasonable.categories).map(([category, c]) => ({ category, signals: signals(c.signals) })),
+    urgent: (['emergency', 'high'] as const).map((category) => ({ category, signals: signals(rules.urgent.categories[category].signals) })),
+    chatOnly: signals(rules.noRequest.chat_only.signals),
+    intent: rules.intent.cues.map((c) => ({ intent: c.intent, signals: signals(c.signals) })),
+    routing: rules.routing.rules.map((rule) => ({ rule, signals: signals(rule.signals) })),
+    abuseSignals: {
+      insult: signals(rules.abuse.categories.insult.signals),
+      threat: signals(rules.abuse.categories.threat.signals),
+      sexual: signals(rules.abuse.categories.sexual.signals),
+    },
+  };
+  cache.set(rules, compiled);
+  return compiled;
+}

@@ -1,0 +1,132 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import { parseYaml } from '../../knowledge/files.ts';
+import { KnowledgeError } from '../../knowledge/knowledge-base.ts';
+import {
+  abuseFileSchema,
+  intentFileSchema,
+  noRequestFileSchema,
+  repeatFileSchema,
+  routingFileSchema,
+  unreasonableFileSchema,
+  urgentFileSchema,
+  type AbuseRules,
+  type IntentRules,
+  type NoRequestRules,
+  type RepeatRules,
+  type RoutingRules,
+  type UnreasonableRules,
+  type UrgentRules,
+} from './schema.ts';
+
+/**
+ * The rules in `rules/`, validated as one set: a version in which any file is bad is
+ * refused whole, with every problem's file and line named, and the last good set stays
+ * in force (detectors read `current` on every utterance, so a good edit applies at once).
+ *
+ * @example
+ *   const rules = new RuleLibrary('rules', departments, log);
+ *   await rules.load();   // throws if the rules have no good version
+ *   rules.watch();
+ */
+export interface Rules {
+  readonly abuse: AbuseRules;
+  readonly unreasonable: UnreasonableRules;
+  readonly urgent: UrgentRules;
+  readonly noRequest: NoRequestRules;
+  readonly intent: IntentRules;
+  readonly routing: RoutingRules;
+  readonly repeat: RepeatRules;
+}
+
+const FILES = {
+  abuse: ['abuse.yaml', abuseFileSchema],
+  unreasonable: ['unreasonable.yaml', unreasonableFileSchema],
+  urgent: ['urgent.yaml', urgentFileSchema],
+  noRequest: ['no-request.yaml', noRequestFileSchema],
+  intent: ['intent.yaml', intentFileSchema],
+  routing: ['routing.yaml', routingFileSchema],
+  repeat: ['repeat.yaml', repeatFileSchema],
+} as const satisfies Record<keyof Rules, readonly [string, z.ZodType]>;
+
+export type RulesLoad = { rules: Rules } | { errors: KnowledgeError[] };
+
+/** Reads and validates the rules folder; department ids must be in `departments`. */
+export async function loadRules(dir: string, departments: ReadonlySet<string>): Promise<RulesLoad> {
+  const errors: KnowledgeError[] = [];
+  const loaded: Partial<Record<keyof Rules, unknown>> = {};
+  for (const [key, [file, schema]] of Object.entries(FILES) as [keyof Rules, readonly [string, z.ZodType]][]) {
+    const source = await readFile(path.join(dir, file), 'utf8').catch(() => null);
+    if (source === null) {
+      errors.push(new KnowledgeError(file, null, null, 'missing or unreadable'));
+      continue;
+    }
+    loaded[key] = parseYaml(file, source, schema, errors);
+  }
+  const rules = loaded as Rules;
+  if (!errors.length) {
+    const unknown = (file: string, field: string, id: string | null) => {
+      if (id !== null && !departments.has(id)) errors.push(new KnowledgeError(file, null, field, `"${id}" is not a department id of knowledge/departments.tsv`));
+    };
+    for (const [name, c] of Object.entries(rules.unreasonable.categories)) unknown('unreasonable.yaml', `categories.${name}.referral`, c.referral);
+    for (const [name, c] of Object.entries(rules.urgent.categories)) unknown('urgent.yaml', `categories.${name}.department`, c.department);
+    rules.routing.rules.forEach((r, i) => unknown('routing.yaml', `rules[${i}].department`, r.department));
+  }
+  return errors.length ? { errors } : { rules };
+}
+
+export class RuleLibrary {
+  private rules: Rules | null = null;
+  private watcher: FSWatcher | null = null;
+  private debounce: NodeJS.Timeout | null = null;
+  private version = 0;
+
+  constructor(
+    readonly dir: string,
+    private readonly departments: () => ReadonlySet<string>,
+    private readonly log: Logger,
+  ) {}
+
+  get current(): Rules {
+    if (!this.rules) throw new Error('RuleLibrary: load() first');
+    return this.rules;
+  }
+
+  get loadedVersion(): number {
+    return this.version;
+  }
+
+  async load(): Promise<void> {
+    const errors = await this.reload();
+    if (!this.rules) throw new KnowledgeError(this.dir, null, null, errors.map((e) => e.message).join('; '));
+  }
+
+  /** Reads the folder again; returns the problems of a refused version (none when it was taken). */
+  async reload(): Promise<KnowledgeError[]> {
+    const result = await loadRules(this.dir, this.departments());
+    if ('errors' in result) {
+      for (const e of result.errors) this.log.error({ file: e.file, line: e.line, field: e.field }, `rules refused: ${e.problem}${this.rules ? ' (the last good rules stay in force)' : ''}`);
+      return result.errors;
+    }
+    this.rules = result.rules;
+    this.version++;
+    this.log.info({ version: this.version }, 'rules loaded');
+    return [];
+  }
+
+  watch(): void {
+    this.watcher = watch(this.dir, () => {
+      if (this.debounce) clearTimeout(this.debounce);
+      this.debounce = setTimeout(() => void this.reload(), 200);
+    });
+    this.watcher.on('error', (error) => this.log.error({ err: error }, 'watching the rules folder failed'));
+  }
+
+  close(): void {
+    this.watcher?.close();
+    if (this.debounce) clearTimeout(this.debounce);
+  }
+}

@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { INTENTS } from '../../ivr/flow.ts';
+import { signalSchema } from './signal.ts';
+
+/**
+ * The files of `rules/`: what the flag detectors, the intent classifier and department
+ * routing look for, with the scripts operators read and the basis each flag rests on.
+ * Managers edit them without a release; a bad file is refused with its line named and
+ * the last good rules stay in force.
+ */
+const text = z.string().trim().min(1).max(1000);
+const severity = z.enum(['emergency', 'high', 'medium', 'low']);
+const signals = z.array(signalSchema).min(1).max(200);
+const departmentId = z.string().regex(/^[a-z][a-z0-9_]*$/, 'a department id of knowledge/departments.tsv');
+
+export const UNREASONABLE = ['private_matter', 'superstition', 'no_factual_basis', 'closed_by_petition', 'judicial_route', 'against_law', 'repeat_compensation', 'market_pricing'] as const;
+
+const abuseCategory = z.strictObject({
+  severity,
+  /** What the operator says back. */
+  script: text,
+  /** Words matched as written, by sound (煞笔 for 傻逼), and with one character masked (傻X, 傻*). */
+  terms: z.array(z.string().trim().min(2).max(20)).max(2000).default([]),
+  /** Latin initials and spellings (sb, cnm), matched as whole words. */
+  abbreviations: z.array(z.string().regex(/^[a-z0-9]{2,12}$/, 'lower-case letters and digits')).max(500).default([]),
+  signals: z.array(signalSchema).max(200).default([]),
+  /** Alert the supervisor at the first occurrence (threats). */
+  alertSupervisor: z.boolean().default(false),
+});
+
+export const abuseFileSchema = z.strictObject({
+  categories: z.strictObject({ insult: abuseCategory, threat: abuseCategory, sexual: abuseCategory }),
+  /** Characters callers put in place of one character of an abusive word. */
+  maskCharacters: z.string().min(1).max(50).default('xX*＊×○●□■?？'),
+  escalation: z.strictObject({
+    /** At this many abusive utterances in a call the console offers the warning recording. */
+    warnAt: z.number().int().min(1).max(20).default(2),
+    /** At this many the supervisor is alerted. */
+    supervisorAt: z.number().int().min(1).max(50).default(3),
+  }),
+});
+
+const unreasonableCategory = z.strictObject({
+  severity: severity.default('medium'),
+  /** The rule the flag rests on, shown with it. */
+  basis: text,
+  script: text,
+  /** Where the caller should go instead, when somewhere. */
+  referral: departmentId.nullable().default(null),
+  signals,
+});
+
+export const unreasonableFileSchema = z.strictObject({
+  categories: z.strictObject(Object.fromEntries(UNREASONABLE.map((c) => [c, unreasonableCategory])) as Record<(typeof UNREASONABLE)[number], typeof unreasonableCategory>),
+});
+
+const urgentCategory = z.strictObject({
+  severity,
+  script: text,
+  /** The department that takes it (110/119/120 for emergencies), overriding the scenario's. */
+  department: departmentId.nullable().default(null),
+  signals,
+  alertSupervisor: z.boolean().default(false),
+});
+
+export const urgentFileSchema = z.strictObject({
+  /** A match right after one of these is not an event (没有着火, 不是漏气). */
+  negations: z.array(z.string().min(1).max(20)).max(100).default([]),
+  categories: z.strictObject({ emergency: urgentCategory, high: urgentCategory }),
+});
+
+export const noRequestFileSchema = z.strictObject({
+  chat_only: z.strictObject({ severity: severity.default('low'), script: text, signals }),
+});
+
+export const intentFileSchema = z.strictObject({
+  /** Checked in order; the first intent whose signals fire wins over the scenario's usual kind. */
+  cues: z.array(z.strictObject({ intent: z.enum(INTENTS), signals })).max(50),
+});
+
+export const routingFileSchema = z.strictObject({
+  rules: z
+    .array(
+      z.strictObject({
+        department: departmentId,
+        /** Shown to the operator as the reason for the choice. */
+        reason: text,
+        /** `always`: even when a scenario fits (a duty the list assigns elsewhere); `no_scenario`: only when none does. */
+        when: z.enum(['always', 'no_scenario']).default('no_scenario'),
+        signals,
+      }),
+    )
+    .max(500),
+});
+
+const window = z.strictObject({ calls: z.number().int().min(2).max(1000), withinHours: z.number().positive().max(24 * 366) });
+
+export const repeatFileSchema = z.strictObject({
+  /** A number calling this often is flagged `frequent` (any window). */
+  frequent: z.array(window).min(1).max(10),
+  /** An earlier call on the same scenario within this many days makes `same_issue`. */
+  sameIssue: z.strictObject({ withinDays: z.number().positive().max(366) }),
+  /** Many numbers on one scenario within the window, or one number many times within it: `flood`. */
+  flood: z.strictObject({ callers: z.number().int().min(2).max(10_000), calls: z.number().int().min(2).max(1000), withinMinutes: z.number().positive().max(24 * 60) }),
+  /** How many earlier calls the console lists. */
+  show: z.number().int().min(1).max(50).default(5),
+});
+
+export type AbuseRules = z.output<typeof abuseFileSchema>;
+export type UnreasonableRules = z.output<typeof unreasonableFileSchema>;
+export type UrgentRules = z.output<typeof urgentFileSchema>;
+export type NoRequestRules = z.output<typeof noRequestFileSchema>;
+export type IntentRules = z.output<typeof intentFileSchema>;
+export type RoutingRules = z.output<typeof routingFileSchema>;
+export type RepeatRules = z.output<typeof repeatFileSchema>;
