@@ -57,8 +57,11 @@ export class AssistEngine {
   analyze(text: string, call: CallContext): Analysis {
     const { suggestions } = this.index().search(text);
     const rules = compile(this.rules());
-    const u = utterance(text, suggestions, call.callerHash, call.atMs);
-    const flags = [...CONTENT_DETECTORS.flatMap((detect) => detect(u, rules)), ...detectRepeat(u, rules, this.history)].sort(bySeverity);
+    const u = utterance(text, suggestions, call.callerHash, call.atMs, this.index().analyzer.analyze(text).words);
+    const found = CONTENT_DETECTORS.flatMap((detect) => detect(u, rules));
+    // Abuse is not small talk: a harasser gets the warning script, not the friendly closing one.
+    const content = found.some((f) => f.kind === 'abuse') ? found.filter((f) => f.kind !== 'no_request') : found;
+    const flags = [...content, ...detectRepeat(u, rules, this.history)].sort(bySeverity);
     const { department, reason } = route(u.text, suggestions, flags, rules);
     return { suggestions, flags, intent: classifyIntent(u.text, suggestions[0] ?? null, flags, rules), department, departmentReason: reason };
   }

@@ -7,7 +7,7 @@ import type { Suggestion } from './suggestion.ts';
  * The kind of request (CONTRACTS §1 `intent`). In order:
  *  1. praise and suggestion cues (a caller who praises or suggests says so);
  *  2. an emergency is a call for help (report);
- *  3. abuse and unreasonable demands are complaints;
+ *  3. abuse and unreasonable demands are complaints; a call with nothing to ask is a "consult";
  *  4. the other cues of `rules/intent.yaml`, in their order;
  *  5. the fitting scenario's usual kind; else a question.
  */
@@ -17,6 +17,7 @@ export function classifyIntent(text: string, best: Suggestion | null, flags: rea
   if (cue('suggestion')) return 'suggestion';
   if (flags.some((f) => f.kind === 'urgent' && f.category === 'emergency')) return 'report';
   if (flags.some((f) => f.kind === 'abuse' || f.kind === 'unreasonable')) return 'complaint';
+  if (flags.some((f) => f.kind === 'no_request')) return 'consult';
   for (const c of rules.intent) if (c.signals.some((s) => s.match(text))) return c.intent;
   return best?.intent ?? 'consult';
 }

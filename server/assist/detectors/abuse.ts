@@ -52,11 +52,19 @@ function matcherFor(terms: readonly string[], maskCharacters: string): TermMatch
   return m;
 }
 
+/** The caller's words with the mask characters kept (normalisation turns 傻* into 傻). */
+function keepingMasks(raw: string, maskCharacters: string): string {
+  const masks = new Set(maskCharacters);
+  let out = '';
+  for (const ch of raw.normalize('NFKC').toLowerCase()) if (masks.has(ch) || /[\p{L}\p{N}]/u.test(ch)) out += ch;
+  return out;
+}
+
 function termEvidence(u: Utterance, terms: readonly string[], maskCharacters: string): string[] {
   const found = terms.filter((t) => u.compact.includes(t));
   if (found.length) return found;
   const m = matcherFor(terms, maskCharacters);
-  const masked = m.masked?.exec(u.compact);
+  const masked = m.masked?.exec(keepingMasks(u.raw, maskCharacters));
   if (masked) return [masked[0]];
   // By sound: every run of 2..longest characters, compared as syllables.
   const chars = [...u.compact];

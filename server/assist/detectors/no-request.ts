@@ -8,7 +8,8 @@ const REQUEST_SCORE = 0.5;
 
 export function detectNoRequest(u: Utterance, rules: CompiledRules): Flag[] {
   if (u.suggestions.some((s) => s.score >= REQUEST_SCORE)) return [];
-  const evidence = firstMatch(rules.chatOnly, u.text);
+  // Nothing but fillers (喂，嗯，那个，算了) is no request either.
+  const evidence = firstMatch(rules.chatOnly, u.text) ?? (u.text && !u.contentWords.length ? [u.text.slice(0, 40)] : null);
   if (!evidence) return [];
   const c = rules.source.noRequest.chat_only;
   return [{ kind: 'no_request', category: 'chat_only', severity: c.severity, evidence, script: c.script }];

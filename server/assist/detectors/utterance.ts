@@ -12,9 +12,11 @@ export interface Utterance {
   /** Keyed hash of the caller's number; null when unknown. */
   readonly callerHash: string | null;
   readonly atMs: number;
+  /** The caller's content words (fillers and question frames left out). */
+  readonly contentWords: readonly string[];
 }
 
-export function utterance(raw: string, suggestions: readonly Suggestion[], callerHash: string | null, atMs: number): Utterance {
+export function utterance(raw: string, suggestions: readonly Suggestion[], callerHash: string | null, atMs: number, contentWords: readonly string[]): Utterance {
   const text = normalizeText(raw);
-  return { raw, text, compact: text.replace(/ /g, ''), suggestions, callerHash, atMs };
+  return { raw, text, compact: text.replace(/ /g, ''), suggestions, callerHash, atMs, contentWords };
 }

@@ -1,0 +1,95 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { shippedKnowledge } from '../../../test/support/knowledge.ts';
+import { shippedRules } from '../../../test/support/rules.ts';
+import { MemoryCallerHistory } from '../caller-history.ts';
+import { AssistEngine } from '../engine.ts';
+import type { KnowledgeIndex } from '../knowledge-index.ts';
+import type { Rules } from '../rules/library.ts';
+
+// GIVEN the shipped knowledge base and rules behind the assist engine.
+describe('flag detectors', () => {
+  let index: KnowledgeIndex;
+  let rules: Rules;
+  beforeAll(async () => {
+    index = (await shippedKnowledge()).index;
+    rules = await shippedRules();
+  });
+  const engine = (history = new MemoryCallerHistory()) => new AssistEngine(() => index, () => rules, history);
+  const at = Date.UTC(2026, 10, 20, 1);
+  const flagsOf = (text: string) => engine().analyze(text, { callerHash: null, atMs: at }).flags.map((f) => `${f.kind}.${f.category}`);
+
+  it.each([
+    ['plain', '你们这帮废物，什么都办不成'],
+    ['a masked character', '你个傻*，听懂了没有'],
+    ['a homophone', '你就是个煞笔'],
+    ['pinyin initials', '你们就是sb'],
+  ])('catches an insult written %s, with the evidence', (_how, text) => {
+    const [flag] = engine().analyze(text, { callerHash: null, atMs: at }).flags;
+    expect(flag).toMatchObject({ kind: 'abuse', category: 'insult' });
+    expect(flag!.evidence.length).toBeGreaterThan(0);
+    expect(flag!.script).toMatch(/文明/);
+  });
+
+  it('raises a threat for the supervisor, and never flags an innocent request', () => {
+    const [threat] = engine().analyze('我明天就去你们单位门口堵你', { callerHash: null, atMs: at }).flags;
+    expect(threat).toMatchObject({ kind: 'abuse', category: 'threat', alertSupervisor: true });
+    for (const text of ['小区垃圾桶满了好几天没人清理', '我家狗丢了怎么办', '死亡证明怎么开', '燃气灶打不着火了怎么报修', '去年我们楼着过一次火，现在想问问灭火器在哪买']) {
+      expect(flagsOf(text), text).toEqual([]);
+    }
+  });
+
+  it('puts an emergency first, routes it to 110/119/120 and calls it a report', () => {
+    const analysis = engine().analyze('家里燃气味道特别大，好像漏气了', { callerHash: null, atMs: at });
+    expect(analysis.flags[0]).toMatchObject({ kind: 'urgent', category: 'emergency', severity: 'emergency', alertSupervisor: true });
+    expect(analysis).toMatchObject({ department: 'emergency', intent: 'report' });
+    expect(flagsOf('我们整栋楼从早上就停水了，到现在还没来')).toEqual(['urgent.high']);
+    expect(flagsOf('没有着火，就是楼道里有点烟味')).toEqual([]);
+  });
+
+  it('flags an unreasonable request with its basis and script, and the operator decides', () => {
+    const [flag] = engine().analyze('拆迁的事信访已经三级终结了，可我还是不服，你们给我重新处理', { callerHash: null, atMs: at }).flags;
+    expect(flag).toMatchObject({ kind: 'unreasonable', category: 'closed_by_petition', referral: 'petition' });
+    expect(flag!.basis).toContain('国办发〔2020〕53号');
+    expect(flagsOf('停车场一小时收二十块，太贵了，你们让他们降价')).toContain('unreasonable.market_pricing');
+    expect(flagsOf('超市标价五块结账收了七块，这是价格欺诈吧')).not.toContain('unreasonable.market_pricing');
+  });
+
+  it('sees a caller with nothing to ask, and a request is never "chat"', () => {
+    expect(flagsOf('没什么事，就是一个人在家无聊，想找你聊聊天')).toEqual(['no_request.chat_only']);
+    expect(flagsOf('喂，喂，嗯，那个，算了')).toEqual(['no_request.chat_only']);
+    expect(flagsOf('我一个人在家无聊，想问问社保卡丢了怎么补办')).toEqual([]);
+  });
+
+  it('flags the third call in a day, listing the earlier ones, by the hashed number only', () => {
+    const history = new MemoryCallerHistory();
+    const e = engine(history);
+    const caller = { callerHash: 'hash-of-a-number-0001' };
+    const calls = [0, 2, 6].map((hours) => at + hours * 3_600_000);
+    const results = calls.map((atMs) => {
+      const analysis = e.analyze('公积金提取怎么弄', { ...caller, atMs });
+      e.remember({ ...caller, atMs, scenarioId: analysis.suggestions[0]?.id ?? null, outcome: 'answered' });
+      return analysis.flags.filter((f) => f.kind === 'repeat');
+    });
+    expect(results[0]).toEqual([]);
+    expect(results[1]).toEqual([]);
+    expect(results[2]).toEqual([expect.objectContaining({ category: 'frequent', earlier: [expect.objectContaining({ at: new Date(calls[1]!).toISOString() }), expect.objectContaining({ at: new Date(calls[0]!).toISOString() })] })]);
+    // The same matter again on a later day is "same_issue".
+    const nextWeek = at + 5 * 86_400_000;
+    expect(e.analyze('公积金提取怎么弄', { ...caller, atMs: nextWeek }).flags.map((f) => f.category)).toContain('same_issue');
+  });
+
+  it('routes by the responsibility list and says why', () => {
+    expect(engine().analyze('飞机从小区上面飞过去噪音太大，让社区管管', { callerHash: null, atMs: at })).toMatchObject({ department: 'civil_aviation', departmentReason: expect.stringContaining('民航') });
+    expect(engine().analyze('邻居家天天吵架，我想请社区出面调解一下', { callerHash: null, atMs: at })).toMatchObject({ department: 'grassroots' });
+    expect(engine().analyze('驾驶证到期了怎么换', { callerHash: null, atMs: at })).toMatchObject({ department: 'traffic_police', departmentReason: expect.stringContaining('驾驶证') });
+  });
+
+  it.each([
+    ['empty', ''],
+    ['enormous', '我'.repeat(200_000)],
+    ['binary', '\u0000\u0001\u0002\ufffd\u0007'],
+  ])('answers %s input without flags or errors', (_kind, text) => {
+    expect(() => engine().analyze(text, { callerHash: null, atMs: at })).not.toThrow();
+    expect(engine().analyze(text, { callerHash: null, atMs: at }).flags.filter((f) => f.kind !== 'no_request')).toEqual([]);
+  });
+});

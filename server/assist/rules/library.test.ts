@@ -1,0 +1,60 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../log.ts';
+import { RULES_DIR } from '../../../test/support/rules.ts';
+import { loadRules, RuleLibrary } from './library.ts';
+
+const DEPARTMENTS = new Set(['hotline', 'emergency', 'petition', 'judicial', 'market_regulation', 'civil_aviation', 'traffic_police', 'labor_arbitration', 'natural_resources', 'housing', 'grassroots', 'labor_inspection', 'urban_management', 'eco_environment', 'water', 'power_grid', 'civil_affairs', 'hrss', 'health', 'education']);
+
+// GIVEN a copy of the shipped rules folder.
+describe('rules are data: validated files, the last good set stays in force', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'rules-'));
+    await cp(RULES_DIR, dir, { recursive: true });
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('loads the shipped rules', async () => {
+    const result = await loadRules(dir, DEPARTMENTS);
+    expect('rules' in result && result.rules.repeat.frequent[0]).toEqual({ calls: 3, withinHours: 24 });
+  });
+
+  it('names the file and line of a bad regular expression, and of an unknown department', async () => {
+    const file = path.join(dir, 'unreasonable.yaml');
+    const source = await readFile(file, 'utf8');
+    await writeFile(file, source.replace("'风水',", "'风水(',").replace('referral: market_regulation', 'referral: price_bureau'));
+    const result = await loadRules(dir, DEPARTMENTS);
+    expect('errors' in result).toBe(true);
+    const messages = 'errors' in result ? result.errors.map((e) => e.message) : [];
+    const line = source.split('\n').findIndex((l) => l.includes("'风水',")) + 1;
+    expect(messages).toContainEqual(expect.stringMatching(new RegExp(`^unreasonable\\.yaml:${line} .*not a valid regular expression`)));
+  });
+
+  it('refuses a department that is not on the responsibility list', async () => {
+    const file = path.join(dir, 'routing.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('department: civil_aviation', 'department: airport_authority'));
+    const result = await loadRules(dir, DEPARTMENTS);
+    expect('errors' in result && result.errors[0]!.message).toMatch(/routing\.yaml › rules\[0\]\.department: "airport_authority" is not a department id/);
+  });
+
+  it('keeps the last good rules when an edit breaks a file, and takes the next good edit', async () => {
+    const library = new RuleLibrary(dir, () => DEPARTMENTS, silentLogger);
+    await library.load();
+    const good = library.current;
+    await writeFile(path.join(dir, 'repeat.yaml'), 'frequent: [oops\n');
+    const errors = await library.reload();
+    expect(errors[0]!.message).toMatch(/^repeat\.yaml:\d+/);
+    expect(library.current).toBe(good);
+    await writeFile(path.join(dir, 'repeat.yaml'), 'frequent:\n  - calls: 4\n    withinHours: 12\nsameIssue:\n  withinDays: 30\nflood:\n  callers: 5\n  calls: 4\n  withinMinutes: 60\n');
+    expect(await library.reload()).toEqual([]);
+    expect(library.current.repeat.frequent).toEqual([{ calls: 4, withinHours: 12 }]);
+  });
+
+  it('refuses to start without any good rules', async () => {
+    await rm(path.join(dir, 'abuse.yaml'));
+    await expect(new RuleLibrary(dir, () => DEPARTMENTS, silentLogger).load()).rejects.toThrow(/abuse\.yaml: missing/);
+  });
+});
