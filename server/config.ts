@@ -26,6 +26,7 @@ export interface Config {
   readonly dataDir: string;
   readonly flowsDir: string;
   readonly knowledgeDir: string;
+  readonly rulesDir: string;
   readonly callerHashSecret: string;
   readonly consoleToken: string;
   readonly logLevel: string;
@@ -92,6 +93,7 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   FLOWS_DIR: z.string().min(1).default('./flows'),
   KNOWLEDGE_DIR: z.string().min(1).default('./knowledge'),
+  RULES_DIR: z.string().min(1).default('./rules'),
   CALLER_HASH_SECRET: z.string().min(16, 'expected at least 16 characters').default(OFFLINE_SECRETS.CALLER_HASH_SECRET),
   CONSOLE_TOKEN: z.string().min(8, 'expected at least 8 characters').default(OFFLINE_SECRETS.CONSOLE_TOKEN),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -156,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     dataDir: path.resolve(cwd, e.DATA_DIR),
     flowsDir: path.resolve(cwd, e.FLOWS_DIR),
     knowledgeDir: path.resolve(cwd, e.KNOWLEDGE_DIR),
+    rulesDir: path.resolve(cwd, e.RULES_DIR),
     callerHashSecret: e.CALLER_HASH_SECRET,
     consoleToken: e.CONSOLE_TOKEN,
     logLevel: e.LOG_LEVEL,

@@ -5,7 +5,11 @@ import { pathToFileURL } from 'node:url';
 import express from 'express';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
+import { MemoryCallerHistory } from './assist/caller-history.ts';
+import { AssistEngine } from './assist/engine.ts';
+import { LiveFlags } from './assist/live-flags.ts';
 import { LiveSuggester } from './assist/live-suggestions.ts';
+import { RuleLibrary } from './assist/rules/library.ts';
 import { CallRegistry } from './calls/registry.ts';
 import { ConfigError, loadConfig, OFFLINE_SECRETS, type Config } from './config.ts';
 import { attachConsole, type ConsoleServer } from './console/namespace.ts';
@@ -56,6 +60,8 @@ export interface StartOptions {
 
 const VERSION = '0.1.0';
 const DRAIN_MS = 30_000;
+/** How far back repeat-caller history reaches at boot (the longest rule window is a week; same-issue a month). */
+const HISTORY_WINDOW_MS = 31 * 86_400_000;
 
 export async function startHotline(config: Config, options: StartOptions): Promise<Hotline> {
   const log = options.logger;
@@ -76,13 +82,25 @@ export async function startHotline(config: Config, options: StartOptions): Promi
   await flows.load();
   flows.watch();
 
-  const history = new KnowledgeHistory(path.join(config.dataDir, 'knowledge-history.json'), log.child({ part: 'knowledge' }));
-  await history.open();
-  const knowledge = new KnowledgeLibrary(config.knowledgeDir, history, log.child({ part: 'knowledge' }));
+  const knowledgeHistory = new KnowledgeHistory(path.join(config.dataDir, 'knowledge-history.json'), log.child({ part: 'knowledge' }));
+  await knowledgeHistory.open();
+  const knowledge = new KnowledgeLibrary(config.knowledgeDir, knowledgeHistory, log.child({ part: 'knowledge' }));
   await knowledge.load();
   knowledge.watch();
   const suggester = new LiveSuggester(registry, (text) => knowledge.index.search(text).suggestions, log.child({ part: 'assist' }));
   suggester.on('update', (update) => metrics.suggestionUpdates.inc({ based_on: update.basedOn }));
+
+  const rules = new RuleLibrary(config.rulesDir, () => new Set(knowledge.current.kb.departments.keys()), log.child({ part: 'rules' }));
+  await rules.load();
+  rules.watch();
+  // Repeat-caller history: the stored calls of the last month, by hashed number, then every call as it ends.
+  const callers = new MemoryCallerHistory();
+  for (const past of await store.load(Date.now() - HISTORY_WINDOW_MS)) {
+    if (past.state === 'ended') callers.record({ callerHash: past.callerHash, atMs: Date.parse(past.startedAt), scenarioId: past.topic ?? past.selfService?.scenarioId ?? null, outcome: past.endReason ?? null });
+  }
+  const assist = new AssistEngine(() => knowledge.index, () => rules.current, callers);
+  const flags = new LiveFlags(registry, assist, () => rules.current, log.child({ part: 'flags' }));
+  flags.on('alert', (alert) => log.warn({ callSid: alert.callSid, flag: alert.flag.key, reason: alert.reason }, 'supervisor alert'));
 
   let emulator: SpeechEmulator | null = null;
   if (config.speech.provider === 'emulator' && config.emulator.embedded) {
@@ -116,7 +134,7 @@ export async function startHotline(config: Config, options: StartOptions): Promi
     metrics,
     logger: log.child({ part: 'webhooks' }),
   }));
-  app.use('/api/knowledge', createKnowledgeApi({ library: knowledge, history, token: config.consoleToken, logger: log.child({ part: 'knowledge-api' }) }));
+  app.use('/api/knowledge', createKnowledgeApi({ library: knowledge, history: knowledgeHistory, token: config.consoleToken, logger: log.child({ part: 'knowledge-api' }) }));
   app.use('/console', await consolePage());
   app.get('/', (_req, res) => res.redirect('/console'));
 
@@ -125,6 +143,7 @@ export async function startHotline(config: Config, options: StartOptions): Promi
   attachConsole(io, {
     registry,
     suggester,
+    flags,
     knowsScenario: (id) => knowledge.scenario(id) !== undefined,
     token: config.consoleToken, info: { speech: config.speech.provider, version: VERSION }, metrics, logger: log.child({ part: 'console' }) });
 
@@ -168,7 +187,9 @@ export async function startHotline(config: Config, options: StartOptions): Promi
       closing ??= (async () => {
         flows.close();
         knowledge.close();
+        rules.close();
         suggester.close();
+        flags.close();
         await media.close(); // flush the last words of calls still streaming
         await recognizers.close?.();
         registry.close();

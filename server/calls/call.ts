@@ -58,6 +58,20 @@ export interface KbUse {
   readonly at: string;
 }
 
+/** A flag raised on the call, with what the operator decided about it (it matters for satisfaction statistics). */
+export interface FlagRecord {
+  /** `kind.category`, one record per kind and category. */
+  readonly key: string;
+  readonly kind: string;
+  readonly category: string;
+  readonly severity: string;
+  readonly evidence: readonly string[];
+  readonly raisedAt: string;
+  /** Abuse: how many of the caller's sentences were abusive. */
+  readonly count?: number;
+  readonly decision?: { readonly decision: 'confirmed' | 'dismissed'; readonly by: string; readonly at: string };
+}
+
 export interface CallRecord {
   readonly callSid: string;
   readonly accountSid: string;
@@ -77,6 +91,9 @@ export interface CallRecord {
   stream?: StreamInfo;
   selfService?: SelfServiceRecord;
   kbUsed?: KbUse[];
+  /** The knowledge-base scenario the caller's request came to (the repeat detector's topic). */
+  topic?: string;
+  flags?: FlagRecord[];
 }
 
 /** Twilio call statuses after which nothing more happens on the call. */

@@ -4,7 +4,7 @@ import { maskPhone } from '../log.ts';
 import type { RecognitionResult } from '../speech/recognizer.ts';
 import type { CallStore } from '../store/store.ts';
 import { callerHash } from './caller-hash.ts';
-import { TERMINAL_STATUSES, type CallRecord, type IvrStep, type KbUse, type SelfServiceRecord, type StreamInfo } from './call.ts';
+import { TERMINAL_STATUSES, type CallRecord, type IvrStep, type FlagRecord, type KbUse, type SelfServiceRecord, type StreamInfo } from './call.ts';
 
 /**
  * The one registry of live calls, keyed by CallSid. Webhooks, the media socket and the
@@ -119,6 +119,13 @@ export class CallRegistry extends EventEmitter<CallEvents> {
   /** Records how the IVR's self-service answer went; the latest outcome replaces the earlier one. */
   selfService(call: CallRecord, record: Omit<SelfServiceRecord, 'at'>): void {
     call.selfService = { ...call.selfService, ...record, at: this.now().toISOString() };
+    this.changed(call);
+  }
+
+  /** Records the flags on a call and the topic of its request, as the assist engine sees them now. */
+  assisted(call: CallRecord, update: { topic?: string | undefined; flags?: FlagRecord[] | undefined }): void {
+    if (update.topic !== undefined) call.topic = update.topic;
+    if (update.flags !== undefined) call.flags = update.flags;
     this.changed(call);
   }
 

@@ -2,6 +2,7 @@
  * The console's socket.io contract (namespace `/console`), shared by the server and the
  * page in agent-console/. Callers' numbers never cross it unmasked.
  */
+import type { FlagsUpdate, LiveFlag, SupervisorAlert } from '../assist/live-flags.ts';
 import type { SuggestionUpdate } from '../assist/live-suggestions.ts';
 import type { Suggestion } from '../assist/suggestion.ts';
 import type { CallState, IvrStep, KbUse, SelfServiceRecord, TranscriptEntry } from '../calls/call.ts';
@@ -28,7 +29,17 @@ export interface CallDetail extends CallSummary {
   /** The knowledge-base suggestions on screen now. */
   readonly suggestions: readonly Suggestion[];
   readonly kbUsed: readonly KbUse[];
+  readonly flags: readonly LiveFlag[];
 }
+
+/** An operator confirming or dismissing a flag (the system never rejects a request by itself). */
+export interface FlagDecisionRequest {
+  readonly callSid: string;
+  readonly key: string;
+  readonly decision: 'confirmed' | 'dismissed';
+}
+
+export type FlagDecisionResult = { ok: true; flag: LiveFlag } | { ok: false; error: string };
 
 /** An operator marking the suggestion they used; `rank` is its place in the list (1 = top), null if found another way. */
 export interface KbUseRequest {
@@ -64,6 +75,10 @@ export interface ServerToClientEvents {
   'call:ended': (event: { callSid: string; endedAt: string; reason: string }) => void;
   /** The knowledge-base answers for a call's current request, best first, stable while the caller speaks. */
   'suggestions:update': (update: SuggestionUpdate) => void;
+  /** The flags on a call, whole, whenever one is raised, grows or is decided. */
+  'flags:update': (update: FlagsUpdate) => void;
+  /** For supervisors: a threat, an emergency, repeated abuse. */
+  'alert:supervisor': (alert: SupervisorAlert & { caller: string }) => void;
 }
 
 export type CallLookup = { ok: true; call: CallDetail } | { ok: false; error: string };
@@ -73,6 +88,7 @@ export interface ClientToServerEvents {
   'call:get': (callSid: string, ack: (result: CallLookup) => void) => void;
   /** Records which knowledge-base answer the operator used on the call. */
   'kb:used': (request: KbUseRequest, ack: (result: KbUseResult) => void) => void;
+  'flag:decide': (request: FlagDecisionRequest, ack: (result: FlagDecisionResult) => void) => void;
 }
 
 export interface SocketData {

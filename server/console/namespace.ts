@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import type { LiveFlags } from '../assist/live-flags.ts';
 import type { LiveSuggester } from '../assist/live-suggestions.ts';
 import type { Server } from 'socket.io';
 import type { CallRecord } from '../calls/call.ts';
@@ -28,6 +29,7 @@ import {
 export interface ConsoleDeps {
   readonly registry: CallRegistry;
   readonly suggester: LiveSuggester;
+  readonly flags: LiveFlags;
   /** Whether a scenario id exists (active or retired) in the knowledge base. */
   readonly knowsScenario: (id: string) => boolean;
   readonly token: string;
@@ -51,6 +53,12 @@ export function summarize(call: CallRecord): CallSummary {
     ...(call.selfService ? { selfService: call.selfService } : {}),
   };
 }
+
+const flagDecision = z.object({
+  callSid: z.string().regex(/^CA[0-9a-f]{32}$/, 'expected a CallSid'),
+  key: z.string().regex(/^[a-z_]+\.[a-z_]+$/, 'expected kind.category'),
+  decision: z.enum(['confirmed', 'dismissed']),
+});
 
 const kbUseRequest = z.object({
   callSid: z.string().regex(/^CA[0-9a-f]{32}$/, 'expected a CallSid'),
@@ -81,7 +89,7 @@ export function attachConsole(io: ConsoleServer, deps: ConsoleDeps): void {
       if (typeof ack !== 'function') return;
       const call = typeof callSid === 'string' ? registry.get(callSid) : undefined;
       if (!call) return ack({ ok: false, error: 'no live call with that CallSid' });
-      const detail: CallDetail = { ...summarize(call), transcript: call.transcript, suggestions: deps.suggester.current(call.callSid), kbUsed: call.kbUsed ?? [] };
+      const detail: CallDetail = { ...summarize(call), transcript: call.transcript, suggestions: deps.suggester.current(call.callSid), kbUsed: call.kbUsed ?? [], flags: deps.flags.current(call.callSid) };
       ack({ ok: true, call: detail });
     });
     socket.on('kb:used', (request, ack) => {
@@ -93,6 +101,16 @@ export function attachConsole(io: ConsoleServer, deps: ConsoleDeps): void {
       if (!deps.knowsScenario(parsed.data.id)) return ack({ ok: false, error: `no scenario ${parsed.data.id} in the knowledge base` });
       const use = registry.kbUsed(call, { id: parsed.data.id, rank: parsed.data.rank, operator: socket.data.role });
       ack({ ok: true, use });
+    });
+    socket.on('flag:decide', (request, ack) => {
+      if (typeof ack !== 'function') return;
+      const parsed = flagDecision.safeParse(request);
+      if (!parsed.success) return ack({ ok: false, error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+      const call = registry.get(parsed.data.callSid);
+      if (!call) return ack({ ok: false, error: 'no live call with that CallSid' });
+      const flag = deps.flags.decide(call, parsed.data.key, parsed.data.decision, socket.data.role);
+      if (!flag) return ack({ ok: false, error: `no flag ${parsed.data.key} on that call` });
+      ack({ ok: true, flag });
     });
     socket.on('disconnect', () => deps.metrics.consoleClients.dec());
   });
@@ -106,5 +124,10 @@ export function attachConsole(io: ConsoleServer, deps: ConsoleDeps): void {
     else nsp.volatile.emit('transcript:partial', line);
   });
   deps.suggester.on('update', (update) => nsp.emit('suggestions:update', update));
+  deps.flags.on('update', (update) => nsp.emit('flags:update', update));
+  deps.flags.on('alert', (alert) => {
+    const call = registry.get(alert.callSid);
+    nsp.emit('alert:supervisor', { ...alert, caller: call ? maskPhone(call.from) : '' });
+  });
   registry.on('ended', (call) => nsp.emit('call:ended', { callSid: call.callSid, endedAt: call.endedAt!, reason: call.endReason ?? '' }));
 }

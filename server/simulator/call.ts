@@ -21,6 +21,7 @@ export type SimEvent =
   | { type: 'ivr'; node: string; choice?: string; via?: string; input?: string }
   | { type: 'transcript'; speaker: string; final: boolean; text: string }
   | { type: 'suggestions'; ids: string[]; scores: number[]; basedOn: string }
+  | { type: 'flag'; kind: string; category: string; severity: string; evidence: readonly string[] }
   | { type: 'ended'; callSid: string; reason: string; sentFrames: number; droppedFrames: number };
 
 export interface SimulatorDeps {
@@ -62,6 +63,7 @@ export class SimulatedCall {
   private audio = new Map<string, SpokenAudio>();
   private ended: Promise<string> | null = null;
   private unfollow: (() => void) | null = null;
+  private readonly flagsSeen = new Set<string>();
 
   constructor(
     private readonly scenario: Scenario,
@@ -105,6 +107,13 @@ export class SimulatedCall {
         } else if (event.kind === 'transcript') {
           const { speaker, final, text } = event.line;
           this.deps.onEvent({ type: 'transcript', speaker, final, text });
+        } else if (event.kind === 'flags') {
+          // One event per flag, when it is first raised (CONTRACTS §2).
+          for (const flag of event.update.flags) {
+            if (this.flagsSeen.has(flag.key)) continue;
+            this.flagsSeen.add(flag.key);
+            this.deps.onEvent({ type: 'flag', kind: flag.kind, category: flag.category, severity: flag.severity, evidence: flag.evidence });
+          }
         } else if (event.kind === 'suggestions') {
           const { items, basedOn } = event.update;
           this.deps.onEvent({ type: 'suggestions', ids: items.map((s) => s.id), scores: items.map((s) => s.score), basedOn });

@@ -1,6 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { CONSOLE_NAMESPACE, type ClientToServerEvents, type ServerToClientEvents, type TranscriptLine } from '../console/contract.ts';
 import type { IvrStep } from '../calls/call.ts';
+import type { FlagsUpdate } from '../assist/live-flags.ts';
 import type { SuggestionUpdate } from '../assist/live-suggestions.ts';
 
 /**
@@ -11,6 +12,7 @@ export type ConsoleEvent =
   | { readonly kind: 'ivr'; readonly step: IvrStep; readonly atMs: number }
   | { readonly kind: 'transcript'; readonly line: TranscriptLine; readonly atMs: number }
   | { readonly kind: 'suggestions'; readonly update: SuggestionUpdate; readonly atMs: number }
+  | { readonly kind: 'flags'; readonly update: FlagsUpdate; readonly atMs: number }
   | { readonly kind: 'ended'; readonly reason: string; readonly atMs: number };
 
 export class ConsoleWatcher {
@@ -23,6 +25,7 @@ export class ConsoleWatcher {
     socket.on('transcript:partial', (line) => route(line.callSid, { kind: 'transcript', line, atMs: now() }));
     socket.on('transcript:final', (line) => route(line.callSid, { kind: 'transcript', line, atMs: now() }));
     socket.on('suggestions:update', (update) => route(update.callSid, { kind: 'suggestions', update, atMs: now() }));
+    socket.on('flags:update', (update) => route(update.callSid, { kind: 'flags', update, atMs: now() }));
     socket.on('call:ended', ({ callSid, reason }) => route(callSid, { kind: 'ended', reason, atMs: now() }));
   }
 

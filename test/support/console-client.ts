@@ -1,4 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
+import type { FlagsUpdate, SupervisorAlert } from '../../server/assist/live-flags.ts';
 import type { SuggestionUpdate } from '../../server/assist/live-suggestions.ts';
 import type { ClientToServerEvents, ServerToClientEvents, TranscriptLine } from '../../server/console/contract.ts';
 
@@ -9,16 +10,20 @@ export async function consoleClient(url: string, token: string) {
   const socket: ConsoleSocket = io(`${url}/console`, { auth: { token }, transports: ['websocket'], reconnection: false });
   const lines: (TranscriptLine & { receivedMs: number })[] = [];
   const suggestions: (SuggestionUpdate & { receivedMs: number })[] = [];
+  const flags: (FlagsUpdate & { receivedMs: number })[] = [];
+  const alerts: SupervisorAlert[] = [];
   const ended = new Map<string, string>();
   const started: string[] = [];
   socket.on('transcript:partial', (l) => lines.push({ ...l, receivedMs: performance.now() }));
   socket.on('transcript:final', (l) => lines.push({ ...l, receivedMs: performance.now() }));
   socket.on('suggestions:update', (u) => suggestions.push({ ...u, receivedMs: performance.now() }));
+  socket.on('flags:update', (u) => flags.push({ ...u, receivedMs: performance.now() }));
+  socket.on('alert:supervisor', (a) => alerts.push(a));
   socket.on('call:ended', (e) => ended.set(e.callSid, e.reason));
   socket.on('call:started', (c) => started.push(c.callSid));
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
     socket.once('connect_error', reject);
   });
-  return { socket, lines, suggestions, ended, started, close: () => socket.close() };
+  return { socket, lines, suggestions, flags, alerts, ended, started, close: () => socket.close() };
 }

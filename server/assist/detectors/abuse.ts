@@ -8,7 +8,7 @@ import type { Utterance } from './utterance.ts';
  * Abuse of the operator (insult, threat, sexual). A term matches as written, by sound
  * (煞笔 ~ 傻逼: callers and recognisers both swap homophones), and with one character
  * masked (傻X, 傻*); Latin initials (sb, cnm) match as whole words. Per-call counting and
- * escalation (the warning recording, the supervisor) are the live path's: see `AbuseCounter`.
+ * escalation (the warning recording, the supervisor) are the live path's: see `live-flags.ts`.
  */
 const CATEGORIES = ['threat', 'sexual', 'insult'] as const;
 

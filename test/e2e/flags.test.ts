@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseScenario } from '../../server/simulator/scenario.ts';
+import { consoleClient } from '../support/console-client.ts';
+import { startTestHotline, until, type TestHotline } from '../support/hotline.ts';
+
+// GIVEN a server with the shipped rules, the real speech SDK against the emulator, and a real console client.
+describe('live flags on the console', () => {
+  let t: TestHotline;
+  beforeAll(async () => {
+    t = await startTestHotline();
+  });
+  afterAll(() => t.close());
+
+  it('raises an abuse flag within a second of the words, with the evidence and the script; the operator can dismiss it', async () => {
+    const client = await consoleClient(t.url, t.config.consoleToken);
+    const abuse = '你们这帮废物，办个事磨磨蹭蹭的，蠢货';
+    const call = t.call(parseScenario({ caller: '+8613800009999', ivr: ['0'], caller_says: [abuse, '我就骂你了怎么样，傻X'], operator_says: ['请您文明用语'] }), { pace: 'realtime' });
+    const running = call.run();
+    await until(() => client.lines.some((l) => l.callSid === call.callSid && l.final && l.text === abuse), 20_000, 'the first sentence');
+    const final = client.lines.find((l) => l.callSid === call.callSid && l.final && l.text === abuse)!;
+    await until(() => client.flags.some((u) => u.callSid === call.callSid && u.flags.some((f) => f.key === 'abuse.insult')), 5_000, 'the abuse flag');
+    const raised = client.flags.find((u) => u.callSid === call.callSid && u.flags.some((f) => f.key === 'abuse.insult'))!;
+    // THEN: no later than a second after the sentence was final (often earlier, from partials).
+    expect(raised.receivedMs - final.receivedMs).toBeLessThan(1000);
+    const flag = raised.flags.find((f) => f.key === 'abuse.insult')!;
+    expect(flag.evidence.join()).toMatch(/废物|蠢货/);
+    expect(flag.script).toContain('文明');
+
+    // The second abusive sentence counts, and reaching `warnAt` offers the warning.
+    await until(() => client.flags.some((u) => u.callSid === call.callSid && u.flags.some((f) => f.key === 'abuse.insult' && f.count === 2 && f.warn === true)), 20_000, 'the second count');
+    const dismissed = await client.socket.timeout(5000).emitWithAck('flag:decide', { callSid: call.callSid, key: 'abuse.insult', decision: 'dismissed' });
+    expect(dismissed).toMatchObject({ ok: true, flag: { decision: { decision: 'dismissed' } } });
+    expect(t.hotline.registry.get(call.callSid)?.flags).toEqual([expect.objectContaining({ key: 'abuse.insult', decision: expect.objectContaining({ decision: 'dismissed' }) })]);
+    expect(await client.socket.timeout(5000).emitWithAck('flag:decide', { callSid: call.callSid, key: 'urgent.emergency', decision: 'confirmed' })).toMatchObject({ ok: false });
+    await running;
+    client.close();
+  }, 60_000);
+
+  it('flags the third call from one number within a day as it starts, listing the earlier calls', async () => {
+    const client = await consoleClient(t.url, t.config.consoleToken);
+    const scenario = parseScenario({ caller: '+8613911112222', ivr: ['0'], caller_says: ['公积金提取怎么办'] });
+    const first = t.call(scenario, { pace: 'fast' });
+    await first.run();
+    const second = t.call(scenario, { pace: 'fast' });
+    await second.run();
+    await until(() => client.ended.has(first.callSid) && client.ended.has(second.callSid), 10_000, 'two calls to end');
+    expect(client.flags.filter((u) => [first.callSid, second.callSid].includes(u.callSid)).flatMap((u) => u.flags).filter((f) => f.kind === 'repeat')).toEqual([]);
+
+    const third = t.call(scenario, { pace: 'fast' });
+    const running = third.run();
+    await until(() => client.flags.some((u) => u.callSid === third.callSid && u.flags.some((f) => f.key === 'repeat.frequent')), 10_000, 'the repeat flag');
+    const flag = client.flags.find((u) => u.callSid === third.callSid)!.flags.find((f) => f.key === 'repeat.frequent')!;
+    expect(flag.earlier).toHaveLength(2);
+    expect(flag.earlier!.map((c) => c.outcome)).toEqual(['completed', 'completed']);
+    // Raised before the caller said anything: it comes from the number's history.
+    expect(client.lines.some((l) => l.callSid === third.callSid && l.receivedMs < client.flags.find((u) => u.callSid === third.callSid)!.receivedMs)).toBe(false);
+    await running;
+    client.close();
+  });
+
+  it('alerts the supervisor at once on a threat', async () => {
+    const client = await consoleClient(t.url, t.config.consoleToken);
+    const call = t.call(parseScenario({ caller: '+8613700003333', ivr: ['0'], caller_says: ['我明天就去你们单位门口堵你'] }), { pace: 'fast' });
+    await call.run();
+    await until(() => client.alerts.some((a) => a.callSid === call.callSid), 10_000, 'the supervisor alert');
+    expect(client.alerts.find((a) => a.callSid === call.callSid)).toMatchObject({ flag: { kind: 'abuse', category: 'threat' }, caller: '+86 137****3333' });
+    client.close();
+  });
+});
