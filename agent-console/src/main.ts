@@ -3,6 +3,8 @@ import type { CallSummary, ClientToServerEvents, ServerToClientEvents, Transcrip
 import type { IvrStep, TranscriptEntry } from '../../server/calls/call.ts';
 import type { Suggestion } from '../../server/assist/suggestion.ts';
 import { queueName, t, timeOfDay, toggleLanguage, translatePage, type Key } from './i18n.ts';
+import type { LiveFlag } from '../../server/assist/live-flags.ts';
+import { flagLabel, renderFlags } from './flags.ts';
 import { renderSuggestions } from './suggestions.ts';
 
 /**
@@ -22,6 +24,7 @@ interface CallView {
   suggestions: readonly Suggestion[];
   used: Set<string>;
   open: Set<string>;
+  flags: readonly LiveFlag[];
 }
 
 const calls = new Map<string, CallView>();
@@ -43,7 +46,7 @@ function tokenFromPage(): string | null {
 function view(summary: CallSummary): CallView {
   let v = calls.get(summary.callSid);
   if (!v) {
-    v = { summary, finals: { caller: [], operator: [] }, partial: { caller: null, operator: null }, loaded: false, suggestions: [], used: new Set(), open: new Set() };
+    v = { summary, finals: { caller: [], operator: [] }, partial: { caller: null, operator: null }, loaded: false, suggestions: [], used: new Set(), open: new Set(), flags: [] };
     calls.set(summary.callSid, v);
   } else v.summary = summary;
   return v;
@@ -80,6 +83,8 @@ function renderList(): void {
         li.dataset['callSid'] = summary.callSid;
         li.dataset['state'] = summary.state;
         li.setAttribute('aria-selected', String(summary.callSid === selected));
+        const worst = calls.get(summary.callSid)?.flags.find((f) => f.severity === 'emergency' && f.decision?.decision !== 'dismissed');
+        if (worst) li.dataset['alert'] = 'emergency';
         const head = el('div');
         head.append(el('span', 'caller', summary.caller), stateBadge(summary));
         const where = summary.queue ? ` · ${queueName(summary.queue)}` : '';
@@ -123,6 +128,26 @@ function renderCall(): void {
   $('self-service').hidden = !asked?.question;
   $('self-service').textContent = asked?.question ? `${t('selfService')}：“${asked.question}” · ${t(`outcome.${asked.outcome}` as Key)}` : '';
   renderSuggestions($('suggestions'), $('no-suggestions'), { items: v.suggestions, used: v.used, open: v.open }, (s, rank) => useAnswer(v, s, rank));
+  renderFlags($('flags'), v.flags, (flag, decision) => decide(v, flag, decision));
+}
+
+function decide(v: CallView, flag: LiveFlag, decision: 'confirmed' | 'dismissed'): void {
+  socket.timeout(5000).emit('flag:decide', { callSid: v.summary.callSid, key: flag.key, decision }, (error, result) => {
+    if (error || !result.ok) return;
+    v.flags = v.flags.map((f) => (f.key === result.flag.key ? result.flag : f));
+    if (v.summary.callSid === selected) renderCall();
+  });
+}
+
+function showAlert(text: string): void {
+  const box = $('alerts');
+  const line = el('p', undefined, text);
+  box.append(line);
+  box.hidden = false;
+  setTimeout(() => {
+    line.remove();
+    box.hidden = box.childElementCount === 0;
+  }, 15_000);
 }
 
 function useAnswer(v: CallView, s: Suggestion, rank: number): void {
@@ -146,6 +171,7 @@ function choose(callSid: string): void {
       v.loaded = true;
       v.summary = result.call;
       if (!v.suggestions.length) v.suggestions = result.call.suggestions;
+      if (!v.flags.length) v.flags = result.call.flags;
       for (const use of result.call.kbUsed) v.used.add(use.id);
       const byOffset = (a: { offsetMs: number }, b: { offsetMs: number }) => a.offsetMs - b.offsetMs;
       for (const speaker of ['caller', 'operator'] as const) {
@@ -237,6 +263,14 @@ socket.on('suggestions:update', ({ callSid, items }) => {
   v.suggestions = items;
   if (callSid === selected) renderCall();
 });
+socket.on('flags:update', ({ callSid, flags }) => {
+  const v = calls.get(callSid);
+  if (!v) return;
+  v.flags = flags;
+  renderList();
+  if (callSid === selected) renderCall();
+});
+socket.on('alert:supervisor', ({ caller, flag }) => showAlert(`${t('supervisorAlert')}：${caller} · ${flagLabel(flag)}`));
 socket.on('transcript:partial', transcript);
 socket.on('transcript:final', transcript);
 socket.on('call:ended', ({ callSid, endedAt }) => {

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readScenario } from '../../server/simulator/scenario.ts';
+import { parseScenario, readScenario } from '../../server/simulator/scenario.ts';
 import { launchChromium } from '../support/browser.ts';
 import { startTestHotline, type TestHotline } from '../support/hotline.ts';
 
@@ -62,6 +62,29 @@ describe('console page in a real browser', () => {
     // English toggle
     await page.click('#lang');
     expect(await page.locator('h1').textContent()).toBe('12345 Hotline Desk');
+  }, 60_000);
+
+  it('shows flags with the words they rest on, alerts on a threat, and records the operator dismissing one', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${t.url}/console#token=${t.config.consoleToken}`);
+    await page.locator('#connection[data-state="online"]').waitFor();
+    const scenario = parseScenario({ caller: '+8613600006666', ivr: ['0'], caller_says: ['你们这帮废物', '我明天就去你们单位门口堵你'], operator_says: ['请您文明用语'] });
+    const call = t.call(scenario, { pace: 'realtime' });
+    const running = call.run();
+    await page.locator(`#calls li[data-call-sid="${call.callSid}"]`).click({ timeout: 15_000 });
+    const insult = page.locator('#flags .flag[data-key="abuse.insult"]');
+    await insult.waitFor({ timeout: 20_000 });
+    expect(await insult.locator('.label').first().textContent()).toBe('辱骂');
+    expect(await insult.locator('.evidence mark').allTextContents()).toContain('你们这帮废物');
+    await page.locator('#flags .flag[data-key="abuse.threat"]').waitFor({ timeout: 20_000 });
+    await page.locator('#alerts p', { hasText: '威胁' }).waitFor({ timeout: 5000 });
+    await insult.locator('button.dismissed').click();
+    await page.locator('#flags .flag[data-key="abuse.insult"][data-decision="dismissed"]').waitFor({ timeout: 5000 });
+    expect(t.hotline.registry.get(call.callSid)?.flags?.find((f) => f.key === 'abuse.insult')?.decision?.decision).toBe('dismissed');
+    await running;
+    expect(errors).toEqual([]);
   }, 60_000);
 
   it('asks for the passphrase when the token is wrong', async () => {
