@@ -384,7 +384,14 @@ export class KnowledgeIndex {
         best = i;
       } else second = Math.max(second, scores[i]!);
     }
-    return best >= 0 && scores[best]! > 0 && scores[best]! >= SUB_LEAD * second ? subs.docs[best]! : null;
+    if (best < 0 || scores[best]! <= 0 || scores[best]! < SUB_LEAD * second) return null;
+    // The caller must have said something only this variant has (没有合同, 已备案): words its
+    // siblings share (公积金, 租房) say which scenario, not which variant.
+    if (subs.docs.length > 1) {
+      const own = [...query.terms.keys()].filter((t) => subs.index!.df(subs.index!.vocabulary.find(t)) === 1);
+      if (!(subs.index.scoreAll(own.map((t) => [t, 1] as const))[best]! > 0)) return null;
+    }
+    return subs.docs[best]!;
   }
 
   private suggestion(doc: number, score: number, query: AnalyzedText, sub: SubDoc | null): Suggestion {
