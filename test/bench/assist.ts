@@ -21,10 +21,14 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { MemoryCallerHistory } from '../../server/assist/caller-history.ts';
+import { AssistEngine } from '../../server/assist/engine.ts';
 import { KnowledgeIndex } from '../../server/assist/knowledge-index.ts';
+import { loadRules } from '../../server/assist/rules/library.ts';
 import { loadKnowledge } from '../../server/knowledge/files.ts';
 import type { KnowledgeBase } from '../../server/knowledge/knowledge-base.ts';
 import { KNOWLEDGE_DIR } from '../support/knowledge.ts';
+import { RULES_DIR } from '../support/rules.ts';
 import { profileSummary } from './profile.ts';
 import { localize, pick, seededRandom, syntheticKnowledgeBase, type Place } from './synthetic-kb.ts';
 
@@ -73,6 +77,10 @@ interface SizeResult extends Omit<Latency, 'count'> {
   readonly firstQueryMs: number;
   readonly answeredPct: number;
   readonly byKind: Record<string, Latency>;
+  /** The whole assist engine per utterance: retrieval, every detector, intent and routing. */
+  readonly analyze: Latency;
+  /** What the detectors, intent and routing add to one utterance (analyze minus search of the same words), p99. */
+  readonly detectorsP99Ms: number;
   readonly keywords: number;
   readonly vocabulary: number;
 }
@@ -166,6 +174,32 @@ async function measure(size: string): Promise<void> {
   const all = latency(samples);
   console.log(`  ${size}: ${all.count} searches, p50 ${all.p50Ms} ms, p99 ${all.p99Ms} ms, max ${all.maxMs} ms`);
 
+  // The whole engine, with the shipped rules and a caller history to look up.
+  const rules = await loadRules(RULES_DIR, new Set(kb.departments.keys()));
+  if ('errors' in rules) throw new Error(rules.errors.map((e) => e.message).join('; '));
+  const history = new MemoryCallerHistory();
+  const engine = new AssistEngine(() => index, () => rules.rules, history);
+  for (let i = 0; i < 10_000; i++) history.record({ callerHash: `caller-${i % 2000}`, atMs: Date.now() - i * 60_000, scenarioId: kb.scenarios[i % kb.scenarios.length]!.id, outcome: 'answered' });
+  for (let i = 0; i < WARMUP; i++) engine.analyze(queries[i % queries.length]!.text, { callerHash: `caller-${i % 2000}`, atMs: Date.now() });
+  const analyzed: number[] = [];
+  const added: number[] = [];
+  while (analyzed.length < MIN_MEASURED) {
+    for (const [i, q] of queries.entries()) {
+      // The same utterance searched alone, then analysed whole: the difference is what detectors, intent and routing add.
+      let t = performance.now();
+      index.search(q.text);
+      const searchMs = performance.now() - t;
+      t = performance.now();
+      engine.analyze(q.text, { callerHash: `caller-${i % 2000}`, atMs: Date.now() });
+      const analyzeMs = performance.now() - t;
+      analyzed.push(analyzeMs);
+      added.push(Math.max(0, analyzeMs - searchMs));
+    }
+  }
+  const analyze = latency(analyzed);
+  const detectors = latency(added);
+  console.log(`  ${size}: ${analyze.count} analyses (search + detectors + routing), p50 ${analyze.p50Ms} ms, p99 ${analyze.p99Ms} ms; detectors add p50 ${detectors.p50Ms} ms, p99 ${detectors.p99Ms} ms`);
+
   // Vocabulary: the distinct words the index was built from (after the heap was measured).
   const keywords = new Set(kb.scenarios.flatMap((s) => [...s.keywords, ...s.subScenarios.flatMap((sub) => sub.keywords)]));
   const words = new Set<string>();
@@ -194,6 +228,8 @@ async function measure(size: string): Promise<void> {
     firstQueryMs: round(firstQueryMs, 3),
     answeredPct: round((answered / samples.length) * 100),
     byKind: Object.fromEntries([...byKind].map(([kind, ms]) => [kind, latency(ms)])),
+    analyze,
+    detectorsP99Ms: detectors.p99Ms,
     keywords: keywords.size,
     vocabulary: words.size,
   };
