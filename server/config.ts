@@ -18,7 +18,7 @@ export interface Config {
   readonly port: number;
   /** The base URL Twilio reaches us at; signatures are checked against it. Null: derive from host:port once listening. */
   readonly publicUrl: string | null;
-  readonly twilio: { readonly authToken: string; readonly accountSid: string | null };
+  readonly twilio: { readonly authToken: string; readonly accountSid: string | null; readonly apiBaseUrl: string | null };
   readonly speech: SpeechConfig;
   /** Worker threads for speech recognisers; 0 runs them on the main thread. */
   readonly speechWorkers: number;
@@ -81,6 +81,7 @@ const schema = z.object({
   PUBLIC_URL: httpUrl.optional(),
   TWILIO_AUTH_TOKEN: z.string().min(8).default(OFFLINE_SECRETS.TWILIO_AUTH_TOKEN),
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'expected AC followed by 32 hex digits').optional(),
+  TWILIO_API_BASE_URL: httpUrl.optional(),
   SPEECH_PROVIDER: z.enum(['emulator', 'azure']).optional(),
   SPEECH_KEY: z.string().min(1).optional(),
   SPEECH_REGION: z.string().regex(/^[a-z0-9]+$/, 'expected an Azure region such as chinaeast2 or eastasia').optional(),
@@ -150,7 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     host: e.HOST,
     port: e.PORT,
     publicUrl: e.PUBLIC_URL ?? null,
-    twilio: Object.freeze({ authToken: e.TWILIO_AUTH_TOKEN, accountSid: e.TWILIO_ACCOUNT_SID ?? null }),
+    twilio: Object.freeze({ authToken: e.TWILIO_AUTH_TOKEN, accountSid: e.TWILIO_ACCOUNT_SID ?? null, apiBaseUrl: e.TWILIO_API_BASE_URL ?? null }),
     speech: Object.freeze(speech),
     // The cores left once the main thread has one, at most four.
     speechWorkers: e.SPEECH_WORKERS ?? Math.max(0, Math.min(4, availableParallelism() - 1)),

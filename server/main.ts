@@ -28,6 +28,7 @@ import { RECOGNITION_PATH, startSpeechEmulator, type SpeechEmulator } from './sp
 import type { RecognizerFactory } from './speech/recognizer.ts';
 import { LOAD_WINDOW_MS, LowdbCallStore } from './store/lowdb-store.ts';
 import { MEDIA_STREAM_PATH, mediaStreamUrl, TWILIO_BASE_PATH, twilioUrls } from './telephony/urls.ts';
+import { CallControl } from './telephony/call-control.ts';
 import { createTwilioRouter } from './telephony/webhooks.ts';
 
 /**
@@ -98,6 +99,7 @@ export async function startHotline(config: Config, options: StartOptions): Promi
   for (const past of await store.load(Date.now() - HISTORY_WINDOW_MS)) {
     if (past.state === 'ended') callers.record({ callerHash: past.callerHash, atMs: Date.parse(past.startedAt), scenarioId: past.topic ?? past.selfService?.scenarioId ?? null, outcome: past.endReason ?? null });
   }
+  const callControl = new CallControl({ authToken: config.twilio.authToken, apiBaseUrl: config.twilio.apiBaseUrl, logger: log.child({ part: 'call-control' }) });
   const assist = new AssistEngine(() => knowledge.index, () => rules.current, callers);
   const flags = new LiveFlags(registry, assist, () => rules.current, log.child({ part: 'flags' }));
   flags.on('alert', (alert) => log.warn({ callSid: alert.callSid, flag: alert.flag.key, reason: alert.reason }, 'supervisor alert'));
@@ -144,6 +146,7 @@ export async function startHotline(config: Config, options: StartOptions): Promi
     registry,
     suggester,
     flags,
+    playWarning: (call) => callControl.playWarning(call, rules.current.abuse.escalation.warning),
     knowsScenario: (id) => knowledge.scenario(id) !== undefined,
     token: config.consoleToken, info: { speech: config.speech.provider, version: VERSION }, metrics, logger: log.child({ part: 'console' }) });
 

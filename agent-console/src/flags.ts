@@ -22,7 +22,7 @@ export function flagLabel(flag: Pick<LiveFlag, 'kind' | 'category'>): string {
   return label === key ? `${flag.kind}.${flag.category}` : label;
 }
 
-export function renderFlags(list: HTMLElement, flags: readonly LiveFlag[], onDecide: (flag: LiveFlag, decision: 'confirmed' | 'dismissed') => void): void {
+export function renderFlags(list: HTMLElement, flags: readonly LiveFlag[], onDecide: (flag: LiveFlag, decision: 'confirmed' | 'dismissed') => void, onWarn: () => void): void {
   list.hidden = flags.length === 0;
   list.replaceChildren(
     ...[...flags]
@@ -36,7 +36,15 @@ export function renderFlags(list: HTMLElement, flags: readonly LiveFlag[], onDec
         head.append(el('strong', 'label', flagLabel(flag)), el('span', 'severity', t(`severity.${flag.severity}` as Key)));
         if (flag.count) head.append(el('span', 'count', `${t('abuseCount')} ${flag.count}`));
         li.append(head);
-        if (flag.warn) li.append(el('p', 'warn', t('warnNow')));
+        if (flag.warn) {
+          li.append(el('p', 'warn', t('warnNow')));
+          if (!flag.decision) {
+            const play = el('button', 'play-warning', t('playWarning'));
+            play.type = 'button';
+            play.addEventListener('click', onWarn);
+            li.append(play);
+          }
+        }
         if (flag.evidence.length) {
           const evidence = el('div', 'evidence');
           evidence.append(el('span', 'label', `${t('evidence')}：`), ...flag.evidence.map((e) => el('mark', undefined, e)));

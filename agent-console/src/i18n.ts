@@ -80,6 +80,8 @@ const zh = {
   'flag.urgent.emergency': '紧急情况：立即转110/119/120',
   'flag.urgent.high': '高优先级',
   supervisorAlert: '班长提醒',
+  playWarning: '播放警示录音并结束通话',
+  warningFailed: '警示录音未能播放',
 } as const;
 
 export type Key = keyof typeof zh;
@@ -165,6 +167,8 @@ const en: Record<Key, string> = {
   'flag.urgent.emergency': 'Emergency: transfer to 110/119/120 now',
   'flag.urgent.high': 'High priority',
   supervisorAlert: 'Supervisor alert',
+  playWarning: 'Play the warning and end the call',
+  warningFailed: 'The warning could not be played',
 };
 
 let language: 'zh' | 'en' = localStorage.getItem('console-language') === 'en' ? 'en' : 'zh';

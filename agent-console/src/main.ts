@@ -128,7 +128,7 @@ function renderCall(): void {
   $('self-service').hidden = !asked?.question;
   $('self-service').textContent = asked?.question ? `${t('selfService')}：“${asked.question}” · ${t(`outcome.${asked.outcome}` as Key)}` : '';
   renderSuggestions($('suggestions'), $('no-suggestions'), { items: v.suggestions, used: v.used, open: v.open }, (s, rank) => useAnswer(v, s, rank));
-  renderFlags($('flags'), v.flags, (flag, decision) => decide(v, flag, decision));
+  renderFlags($('flags'), v.flags, (flag, decision) => decide(v, flag, decision), () => warn(v));
 }
 
 function decide(v: CallView, flag: LiveFlag, decision: 'confirmed' | 'dismissed'): void {
@@ -136,6 +136,12 @@ function decide(v: CallView, flag: LiveFlag, decision: 'confirmed' | 'dismissed'
     if (error || !result.ok) return;
     v.flags = v.flags.map((f) => (f.key === result.flag.key ? result.flag : f));
     if (v.summary.callSid === selected) renderCall();
+  });
+}
+
+function warn(v: CallView): void {
+  socket.timeout(10_000).emit('call:warn', v.summary.callSid, (error, result) => {
+    if (error || !result.ok) showAlert(`${t('warningFailed')}${result && !result.ok ? `：${result.error}` : ''}`);
   });
 }
 

@@ -89,6 +89,8 @@ export interface ClientToServerEvents {
   /** Records which knowledge-base answer the operator used on the call. */
   'kb:used': (request: KbUseRequest, ack: (result: KbUseResult) => void) => void;
   'flag:decide': (request: FlagDecisionRequest, ack: (result: FlagDecisionResult) => void) => void;
+  /** Plays the warning to an abusive caller and ends the call (offered once the abuse count reaches `warnAt`). */
+  'call:warn': (callSid: string, ack: (result: { ok: true } | { ok: false; error: string }) => void) => void;
 }
 
 export interface SocketData {

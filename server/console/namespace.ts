@@ -30,6 +30,8 @@ export interface ConsoleDeps {
   readonly registry: CallRegistry;
   readonly suggester: LiveSuggester;
   readonly flags: LiveFlags;
+  /** Plays the warning to the caller through Twilio's API and ends the call. */
+  readonly playWarning: (call: CallRecord) => Promise<void>;
   /** Whether a scenario id exists (active or retired) in the knowledge base. */
   readonly knowsScenario: (id: string) => boolean;
   readonly token: string;
@@ -111,6 +113,20 @@ export function attachConsole(io: ConsoleServer, deps: ConsoleDeps): void {
       const flag = deps.flags.decide(call, parsed.data.key, parsed.data.decision, socket.data.role);
       if (!flag) return ack({ ok: false, error: `no flag ${parsed.data.key} on that call` });
       ack({ ok: true, flag });
+    });
+    socket.on('call:warn', async (callSid, ack) => {
+      if (typeof ack !== 'function') return;
+      const call = typeof callSid === 'string' ? registry.get(callSid) : undefined;
+      if (!call) return ack({ ok: false, error: 'no live call with that CallSid' });
+      const abuse = deps.flags.current(call.callSid).find((f) => f.kind === 'abuse' && f.warn && f.decision?.decision !== 'dismissed');
+      if (!abuse) return ack({ ok: false, error: 'the warning is for a caller whose abuse reached the warning count' });
+      try {
+        await deps.playWarning(call);
+        deps.flags.decide(call, abuse.key, 'confirmed', socket.data.role);
+        ack({ ok: true });
+      } catch (error) {
+        ack({ ok: false, error: error instanceof Error && error.name === 'CallControlError' ? error.message : 'the warning could not be played' });
+      }
     });
     socket.on('disconnect', () => deps.metrics.consoleClients.dec());
   });

@@ -1,15 +1,33 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseScenario } from '../../server/simulator/scenario.ts';
 import { consoleClient } from '../support/console-client.ts';
-import { startTestHotline, until, type TestHotline } from '../support/hotline.ts';
+import { ACCOUNT_SID, startTestHotline, until, type TestHotline } from '../support/hotline.ts';
 
 // GIVEN a server with the shipped rules, the real speech SDK against the emulator, and a real console client.
 describe('live flags on the console', () => {
   let t: TestHotline;
-  beforeAll(async () => {
-    t = await startTestHotline();
+  // A local server standing in for Twilio's REST API: it records what the twilio client sends.
+  const twilioApi: { method: string; url: string; auth: string; body: URLSearchParams }[] = [];
+  let answer = 200;
+  const api = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c));
+    req.on('end', () => {
+      twilioApi.push({ method: req.method!, url: req.url!, auth: req.headers.authorization ?? '', body: new URLSearchParams(body) });
+      res.writeHead(answer, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(answer === 200 ? { sid: req.url!.match(/Calls\/(CA\w+)/)?.[1], status: 'in-progress' } : { code: 20404, message: 'not found', status: answer }));
+    });
   });
-  afterAll(() => t.close());
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+    t = await startTestHotline({ TWILIO_API_BASE_URL: `http://127.0.0.1:${(api.address() as AddressInfo).port}` });
+  });
+  afterAll(async () => {
+    await t.close();
+    api.close();
+  });
 
   it('raises an abuse flag within a second of the words, with the evidence and the script; the operator can dismiss it', async () => {
     const client = await consoleClient(t.url, t.config.consoleToken);
@@ -28,6 +46,19 @@ describe('live flags on the console', () => {
 
     // The second abusive sentence counts, and reaching `warnAt` offers the warning.
     await until(() => client.flags.some((u) => u.callSid === call.callSid && u.flags.some((f) => f.key === 'abuse.insult' && f.count === 2 && f.warn === true)), 20_000, 'the second count');
+
+    // The operator plays the warning: the twilio client updates the call with the warning and a hang-up.
+    answer = 404;
+    expect(await client.socket.timeout(10_000).emitWithAck('call:warn', call.callSid)).toEqual({ ok: false, error: 'Twilio answered 404' });
+    answer = 200;
+    expect(await client.socket.timeout(10_000).emitWithAck('call:warn', call.callSid)).toEqual({ ok: true });
+    const update = twilioApi.at(-1)!;
+    expect(update).toMatchObject({ method: 'POST', url: `/2010-04-01/Accounts/${ACCOUNT_SID}/Calls/${call.callSid}.json` });
+    expect(update.auth).toBe(`Basic ${Buffer.from(`${ACCOUNT_SID}:${t.config.twilio.authToken}`).toString('base64')}`);
+    expect(update.body.get('Twiml')).toMatch(/<Say[^>]*>[^<]*侮辱性语言[^<]*<\/Say><Hangup\/>/);
+    expect(await client.socket.timeout(5000).emitWithAck('call:warn', 'CA' + '0'.repeat(32))).toMatchObject({ ok: false });
+    // Playing the warning confirmed the flag; the operator may still change their mind.
+    expect(t.hotline.registry.get(call.callSid)?.flags).toEqual([expect.objectContaining({ key: 'abuse.insult', decision: expect.objectContaining({ decision: 'confirmed' }) })]);
     const dismissed = await client.socket.timeout(5000).emitWithAck('flag:decide', { callSid: call.callSid, key: 'abuse.insult', decision: 'dismissed' });
     expect(dismissed).toMatchObject({ ok: true, flag: { decision: { decision: 'dismissed' } } });
     expect(t.hotline.registry.get(call.callSid)?.flags).toEqual([expect.objectContaining({ key: 'abuse.insult', decision: expect.objectContaining({ decision: 'dismissed' }) })]);

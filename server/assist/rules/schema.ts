@@ -37,6 +37,8 @@ export const abuseFileSchema = z.strictObject({
     warnAt: z.number().int().min(1).max(20).default(2),
     /** At this many the supervisor is alerted. */
     supervisorAt: z.number().int().min(1).max(50).default(3),
+    /** What the warning recording says before the call ends (played through Twilio's API). */
+    warning: text.default('您好，您在通话中多次使用侮辱性语言，根据热线服务规定，本次通话将结束。如需办理事项，请文明来电。谢谢。'),
   }),
 });
 
