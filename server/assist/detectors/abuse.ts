@@ -60,7 +60,13 @@ function keepingMasks(raw: string, maskCharacters: string): string {
   return out;
 }
 
-function termEvidence(u: Utterance, terms: readonly string[], maskCharacters: string): string[] {
+/**
+ * Shortest run compared by sound, per category: insults are disguised in two characters
+ * (煞笔), but a two-syllable sexual or threatening term collides with everyday words (叫穿).
+ */
+const SHORTEST_BY_SOUND = { insult: 2, threat: 3, sexual: 3 } as const;
+
+function termEvidence(u: Utterance, terms: readonly string[], maskCharacters: string, shortestBySound: number): string[] {
   const found = terms.filter((t) => u.compact.includes(t));
   if (found.length) return found;
   const m = matcherFor(terms, maskCharacters);
@@ -70,7 +76,7 @@ function termEvidence(u: Utterance, terms: readonly string[], maskCharacters: st
   const chars = [...u.compact];
   const sounds = chars.map(syllable);
   for (let i = 0; i < chars.length; i++) {
-    for (let len = 2; len <= m.longest && i + len <= chars.length; len++) {
+    for (let len = shortestBySound; len <= m.longest && i + len <= chars.length; len++) {
       if (m.sounds.has(sounds.slice(i, i + len).join(' '))) return [chars.slice(i, i + len).join('')];
     }
   }
@@ -83,7 +89,7 @@ export function detectAbuse(u: Utterance, rules: CompiledRules): Flag[] {
   const flags: Flag[] = [];
   for (const category of CATEGORIES) {
     const c = abuse.categories[category];
-    let evidence = termEvidence(u, c.terms, abuse.maskCharacters);
+    let evidence = termEvidence(u, c.terms, abuse.maskCharacters, SHORTEST_BY_SOUND[category]);
     if (!evidence.length) evidence = c.abbreviations.filter((a) => latin.has(a));
     if (!evidence.length) evidence = firstMatch(rules.abuseSignals[category], u.text) ?? [];
     if (!evidence.length) continue;
