@@ -32,7 +32,7 @@ describe('live flags on the console', () => {
   it('raises an abuse flag within a second of the words, with the evidence and the script; the operator can dismiss it', async () => {
     const client = await consoleClient(t.url, t.config.consoleToken);
     const abuse = '你们这帮废物，办个事磨磨蹭蹭的，蠢货';
-    const call = t.call(parseScenario({ caller: '+8613800009999', ivr: ['0'], caller_says: [abuse, '我就骂你了怎么样，傻X'], operator_says: ['请您文明用语'] }), { pace: 'realtime' });
+    const call = t.call(parseScenario({ caller: '+8613800009999', ivr: ['0'], caller_says: [abuse, '我就骂你了怎么样，傻X'], operator_says: ['请您文明用语', '如果您继续辱骂，我将按照规定结束本次通话，请您说明需要办理的事项'] }), { pace: 'realtime' });
     const running = call.run();
     await until(() => client.lines.some((l) => l.callSid === call.callSid && l.final && l.text === abuse), 20_000, 'the first sentence');
     const final = client.lines.find((l) => l.callSid === call.callSid && l.final && l.text === abuse)!;
