@@ -88,8 +88,6 @@ export async function startHotline(config: Config, options: StartOptions): Promi
   const knowledge = new KnowledgeLibrary(config.knowledgeDir, knowledgeHistory, log.child({ part: 'knowledge' }));
   await knowledge.load();
   knowledge.watch();
-  const suggester = new LiveSuggester(registry, (text) => knowledge.index.search(text).suggestions, log.child({ part: 'assist' }));
-  suggester.on('update', (update) => metrics.suggestionUpdates.inc({ based_on: update.basedOn }));
 
   const rules = new RuleLibrary(config.rulesDir, () => new Set(knowledge.current.kb.departments.keys()), log.child({ part: 'rules' }));
   await rules.load();
@@ -101,7 +99,9 @@ export async function startHotline(config: Config, options: StartOptions): Promi
   }
   const callControl = new CallControl({ authToken: config.twilio.authToken, apiBaseUrl: config.twilio.apiBaseUrl, logger: log.child({ part: 'call-control' }) });
   const assist = new AssistEngine(() => knowledge.index, () => rules.current, callers);
-  const flags = new LiveFlags(registry, assist, () => rules.current, log.child({ part: 'flags' }));
+  const suggester = new LiveSuggester(registry, (text, call) => assist.analyze(text, { callerHash: call.callerHash, atMs: Date.parse(call.startedAt) }), log.child({ part: 'assist' }));
+  suggester.on('update', (update) => metrics.suggestionUpdates.inc({ based_on: update.basedOn }));
+  const flags = new LiveFlags(registry, suggester, assist, () => rules.current, log.child({ part: 'flags' }));
   flags.on('alert', (alert) => log.warn({ callSid: alert.callSid, flag: alert.flag.key, reason: alert.reason }, 'supervisor alert'));
 
   let emulator: SpeechEmulator | null = null;

@@ -1,7 +1,7 @@
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
-import { pinyin } from 'pinyin-pro';
 import { isHan, normalizeText } from './normalize.ts';
+import { allSyllables, splitPinyin, syllableOf, wordPinyin } from './pinyin.ts';
 
 /**
  * Turns spoken Chinese into the terms the index ranks by. Three kinds, so that one
@@ -14,15 +14,11 @@ import { isHan, normalizeText } from './normalize.ts';
  * joins the `p:` stream, so a caller typing pinyin matches like one speaking; other Latin
  * words and numbers are kept as words.
  */
-export type TermKind = 'w' | 'b' | 'p';
-
 export interface AnalyzedText {
   /** Term key (`w:公积金`) → how often it occurs. */
   readonly terms: Map<string, number>;
   /** The content words, in order, as the caller said them (before synonyms): for showing what matched. */
   readonly words: readonly string[];
-  /** Content word → surface words it came from (canonical 公积金 ← 住房公积金). */
-  readonly surfaces: ReadonlyMap<string, string>;
   /** Each `p:` bigram → the `b:` bigrams it was heard from, to tell a homophone from a match. */
   readonly sources: ReadonlyMap<string, readonly string[]>;
 }
@@ -46,40 +42,9 @@ function sharedJieba(): { jieba: Jieba; words: Set<string> } {
   return shared;
 }
 
-/** Every toneless syllable of Mandarin (ü written v, as typed), read once from pinyin-pro. */
-let syllables: ReadonlySet<string> | null = null;
-function allSyllables(): ReadonlySet<string> {
-  if (syllables) return syllables;
-  let text = '';
-  for (let c = 0x4e00; c <= 0x9fa5; c++) text += String.fromCharCode(c);
-  syllables = new Set(pinyin(text, { toneType: 'none', type: 'array', v: true }));
-  return syllables;
-}
-const LONGEST_SYLLABLE = 6;
-
-/** Splits Latin text into pinyin syllables, longest first; null when it is not pinyin. */
-export function splitPinyin(word: string): string[] | null {
-  const inventory = allSyllables();
-  const out: string[] = [];
-  for (let at = 0; at < word.length; ) {
-    let taken = 0;
-    for (let len = Math.min(LONGEST_SYLLABLE, word.length - at); len > 0; len--) {
-      if (inventory.has(word.slice(at, at + len))) {
-        taken = len;
-        break;
-      }
-    }
-    if (!taken) return null;
-    out.push(word.slice(at, at + taken));
-    at += taken;
-  }
-  return out;
-}
-
 export class Analyzer {
   private readonly jieba: Jieba;
   private readonly canonical = new Map<string, string>();
-  private readonly pinyinOf = new Map<string, string>();
   /** Stop words as typed in pinyin (zenme, qingwen). */
   private readonly pinyinStopwords = new Set<string>();
 
@@ -87,7 +52,7 @@ export class Analyzer {
     const { jieba, words: loaded } = sharedJieba();
     this.jieba = jieba;
     allSyllables();
-    for (const word of options.stopwords) if (word.length > 1) this.pinyinStopwords.add(this.wordPinyin(word));
+    for (const word of options.stopwords) if (word.length > 1) this.pinyinStopwords.add(wordPinyin(word));
     for (const group of options.synonyms) {
       const head = normalizeText(group[0]!);
       for (const word of group) this.canonical.set(normalizeText(word), head);
@@ -117,7 +82,6 @@ export class Analyzer {
     const text = normalizeText(raw);
     const terms = new Map<string, number>();
     const words: string[] = [];
-    const surfaces = new Map<string, string>();
     const sources = new Map<string, string[]>();
     const add = (key: string) => terms.set(key, (terms.get(key) ?? 0) + 1);
     // Runs of content in a row: characters for `b:` bigrams, syllables for `p:` bigrams.
@@ -147,12 +111,11 @@ export class Analyzer {
       if (isHan(piece[0]!)) {
         const word = this.canonicalOf(piece);
         words.push(piece);
-        if (word !== piece) surfaces.set(word, piece);
         add(`w:${word}`);
         // Bigrams and pinyin come from the canonical form, so a synonym matches the same characters.
         for (const ch of word) {
           chars.push(ch);
-          sounds.push(this.syllable(ch));
+          sounds.push(syllableOf(ch));
         }
         continue;
       }
@@ -173,23 +136,6 @@ export class Analyzer {
       add(`w:${piece}`);
     }
     endRun();
-    return { terms, words, surfaces, sources };
-  }
-
-  /** Toneless pinyin of one character; the first reading, cached (context is not needed to match homophones). */
-  private syllable(ch: string): string {
-    let s = this.pinyinOf.get(ch);
-    if (s === undefined) {
-      s = isHan(ch) ? pinyin(ch, { toneType: 'none', type: 'array' })[0] ?? ch : ch;
-      this.pinyinOf.set(ch, s);
-    }
-    return s;
-  }
-
-  /** Toneless pinyin of a word, syllables run together (公积金 → gongjijin). */
-  wordPinyin(word: string): string {
-    let out = '';
-    for (const ch of word) out += this.syllable(ch);
-    return out;
+    return { terms, words, sources };
   }
 }

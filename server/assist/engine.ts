@@ -55,15 +55,20 @@ export class AssistEngine {
 
   /** Everything about one utterance (or a call's request so far). */
   analyze(text: string, call: CallContext): Analysis {
-    const { suggestions } = this.index().search(text);
+    const { suggestions, words } = this.index().search(text);
     const rules = compile(this.rules());
-    const u = utterance(text, suggestions, call.callerHash, call.atMs, this.index().analyzer.analyze(text).words);
+    const u = utterance(text, suggestions, call.callerHash, call.atMs, words);
     const found = CONTENT_DETECTORS.flatMap((detect) => detect(u, rules));
     // Abuse is not small talk: a harasser gets the warning script, not the friendly closing one.
     const content = found.some((f) => f.kind === 'abuse') ? found.filter((f) => f.kind !== 'no_request') : found;
     const flags = [...content, ...detectRepeat(u, rules, this.history)].sort(bySeverity);
     const { department, reason } = route(u.text, suggestions, flags, rules);
     return { suggestions, flags, intent: classifyIntent(u.text, suggestions[0] ?? null, flags, rules), department, departmentReason: reason };
+  }
+
+  /** Whether one sentence, on its own, abuses the operator (the live path counts abusive sentences). */
+  isAbusive(sentence: string): boolean {
+    return detectAbuse(utterance(sentence, [], null, 0, []), compile(this.rules())).length > 0;
   }
 
   /** Remembers a finished call for the repeat detector. */

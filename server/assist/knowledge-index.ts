@@ -2,6 +2,7 @@ import type { Answer, SubScenario } from '../knowledge/schema.ts';
 import { activeScenarios, type KbScenario, type KnowledgeBase } from '../knowledge/knowledge-base.ts';
 import { Analyzer, type AnalyzedText } from './analyzer.ts';
 import { Bm25Index, TermSums, Vocabulary } from './bm25.ts';
+import { wordPinyin } from './pinyin.ts';
 import { confidence, DEFAULT_CALIBRATION, type Calibration, type Evidence } from './confidence.ts';
 import type { SearchResult, Suggestion } from './suggestion.ts';
 
@@ -173,7 +174,7 @@ export class KnowledgeIndex {
     for (const field of [this.topic, this.said]) {
       for (const [term, df] of field.terms()) {
         if (!term.startsWith('w:') || term.length < 4) continue; // two characters or more
-        const sound = this.analyzer.wordPinyin(term.slice(2));
+        const sound = wordPinyin(term.slice(2));
         const known = this.soundsLike.get(sound);
         if (!known || known.df < df) this.soundsLike.set(sound, { word: term, df });
       }
@@ -282,11 +283,12 @@ export class KnowledgeIndex {
   search(text: string, limit = 5): SearchResult {
     const query = this.analyzer.analyze(text);
     const ranked = this.rank(query);
-    if (!ranked.length) return { suggestions: [], best: null };
+    const { words } = query;
+    if (!ranked.length) return { suggestions: [], best: null, words };
     const suggestions = ranked.slice(0, Math.max(limit, 1)).map((r) => this.suggestion(r.doc, r.score, query, this.bestSub(r.doc, query)));
     const together = suggestions.slice(0, 3).reduce((sum, s) => sum + s.score, 0);
-    if (together < this.threshold) return { suggestions: [], best: suggestions[0] ?? null };
-    return { suggestions: suggestions.filter((s) => s.score >= MIN_SHOWN_SCORE).slice(0, limit), best: suggestions[0] ?? null };
+    if (together < this.threshold) return { suggestions: [], best: suggestions[0] ?? null, words };
+    return { suggestions: suggestions.filter((s) => s.score >= MIN_SHOWN_SCORE).slice(0, limit), best: suggestions[0] ?? null, words };
   }
 
   /** The best candidates with the evidence behind their scores (calibration and reviewing misses). */
@@ -296,24 +298,30 @@ export class KnowledgeIndex {
       .map((r) => ({ id: this.docs[r.doc]!.scenario.id, score: r.score, evidence: r.evidence }));
   }
 
+  private known(id: number | undefined): boolean {
+    return this.topic.has(id) || this.said.has(id);
+  }
+
+  /** The knowledge base's word that sounds exactly like an unknown `w:` term (低包 → w:低保), if any. */
+  private soundAlike(term: string): string | null {
+    return this.soundsLike.get(wordPinyin(term.slice(2)))?.word ?? null;
+  }
+
   /** Documents with their calibrated score, best first. */
   private rank(query: AnalyzedText): { doc: number; score: number; evidence: Evidence }[] {
     const touched: number[] = [];
     const phrasingsTouched: number[] = [];
     let total = 0;
-    const has = (term: string) => {
-      const id = this.vocabulary.find(term);
-      return this.topic.has(id) || this.said.has(id);
-    };
+    const has = (term: string) => this.known(this.vocabulary.find(term));
     for (const [said] of query.terms) {
       let term = said;
       let weight = TERM_WEIGHTS[term[0]!]!;
       if (term[0] === 'w' && !has(term)) {
-        const like = this.soundsLike.get(this.analyzer.wordPinyin(term.slice(2)));
-        if (like) [term, weight] = [like.word, HOMOPHONE_WEIGHT];
+        const like = this.soundAlike(term);
+        if (like) [term, weight] = [like, HOMOPHONE_WEIGHT];
       } else if (term[0] === 'p' && has(term) && !query.sources.get(term)?.some(has)) weight = HOMOPHONE_WEIGHT;
       const id = this.vocabulary.find(term);
-      const known = this.topic.has(id) || this.said.has(id);
+      const known = this.known(id);
       // Words and characters the knowledge base lacks make a question less certain;
       // sound-alike forms it lacks say nothing (they are only there to catch errors).
       if (!known && term[0] === 'p') continue;
@@ -399,7 +407,7 @@ export class KnowledgeIndex {
     const matched: string[] = [];
     for (const said of query.words) {
       const term = `w:${this.analyzer.canonicalOf(said)}`;
-      const heardAs = this.vocabulary.find(term) ?? this.vocabulary.find(this.soundsLike.get(this.analyzer.wordPinyin(term.slice(2)))?.word ?? '');
+      const heardAs = this.vocabulary.find(term) ?? this.vocabulary.find(this.soundAlike(term) ?? '');
       if (heardAs !== undefined && words.has(heardAs) && !matched.includes(said)) matched.push(said);
     }
     return {

@@ -2,15 +2,15 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { CallRecord, FlagRecord } from '../calls/call.ts';
 import type { CallRegistry } from '../calls/registry.ts';
-import type { RecognitionResult } from '../speech/recognizer.ts';
-import type { AssistEngine } from './engine.ts';
+import type { Analysis, AssistEngine } from './engine.ts';
 import type { Flag } from './flag.ts';
+import type { CallAnalysis, LiveSuggester } from './live-suggestions.ts';
 import type { Rules } from './rules/library.ts';
 
 /**
  * Flags on each live call, as the words arrive. Repeat-caller flags are raised when the
- * call starts (from the hashed number's history); the others on the caller's request so
- * far (last two finals plus the sentence being said, partials debounced).
+ * call starts (from the hashed number's history); the others from each analysis of the
+ * caller's request that `LiveSuggester` makes (one engine run serves both).
  *
  * No flapping: a flag raised stays raised, with its evidence growing, until the operator
  * dismisses it; a dismissed flag does not come back on the same call. Abuse is counted per
@@ -40,29 +40,24 @@ export interface SupervisorAlert {
 }
 
 interface CallState {
-  finals: string[];
-  partial: string;
-  timer: NodeJS.Timeout | null;
   flags: Map<string, LiveFlag>;
   abusiveSentences: number;
   alerted: Set<string>;
 }
-
-const CONTEXT_FINALS = 2;
 
 export class LiveFlags extends EventEmitter<{ update: [FlagsUpdate]; alert: [SupervisorAlert] }> {
   private readonly calls = new Map<string, CallState>();
 
   constructor(
     private readonly registry: CallRegistry,
+    analyses: LiveSuggester,
     private readonly engine: AssistEngine,
     private readonly rules: () => Rules,
     private readonly log: Logger,
-    private readonly debounceMs = 250,
   ) {
     super();
     registry.on('started', (call) => this.started(call));
-    registry.on('transcript', (call, result) => this.heard(call, result));
+    analyses.on('analysis', (a) => this.analysed(a));
     registry.on('ended', (call) => this.ended(call));
   }
 
@@ -83,58 +78,43 @@ export class LiveFlags extends EventEmitter<{ update: [FlagsUpdate]; alert: [Sup
   }
 
   close(): void {
-    for (const state of this.calls.values()) if (state.timer) clearTimeout(state.timer);
     this.calls.clear();
   }
 
   private state(callSid: string): CallState {
     let state = this.calls.get(callSid);
-    if (!state) this.calls.set(callSid, (state = { finals: [], partial: '', timer: null, flags: new Map(), abusiveSentences: 0, alerted: new Set() }));
+    if (!state) this.calls.set(callSid, (state = { flags: new Map(), abusiveSentences: 0, alerted: new Set() }));
     return state;
   }
 
+  /** Before anyone speaks: the repeat flags from the number's history. */
   private started(call: CallRecord): void {
-    this.assess(call, '', false);
-  }
-
-  private heard(call: CallRecord, result: RecognitionResult): void {
-    if (result.speaker !== 'caller' || !result.text.trim()) return;
-    const state = this.state(call.callSid);
-    if (result.final) {
-      state.finals = [...state.finals, result.text].slice(-CONTEXT_FINALS);
-      state.partial = '';
-      if (state.timer) clearTimeout(state.timer);
-      state.timer = null;
-      this.assess(call, result.text, true);
-      return;
-    }
-    state.partial = result.text;
-    state.timer ??= setTimeout(() => {
-      state.timer = null;
-      if (this.calls.get(call.callSid) === state) this.assess(call, state.partial, false);
-    }, this.debounceMs);
-  }
-
-  /** Runs the engine on the request so far; `sentence` is the newest words, for counting abuse. */
-  private assess(call: CallRecord, sentence: string, final: boolean): void {
-    const state = this.state(call.callSid);
-    const request = [...state.finals, state.partial].filter(Boolean).join('，');
-    let flags: readonly Flag[];
-    let topic: string | undefined;
+    let analysis: Analysis;
     try {
-      const analysis = this.engine.analyze(request, { callerHash: call.callerHash, atMs: Date.parse(call.startedAt) });
-      flags = analysis.flags;
-      topic = analysis.suggestions[0]?.id;
-      // Abuse counts sentences: the request text holds the last two, so count the newest alone.
-      if (final && this.engine.analyze(sentence, { callerHash: null, atMs: Date.now() }).flags.some((f) => f.kind === 'abuse')) state.abusiveSentences++;
+      analysis = this.engine.analyze('', { callerHash: call.callerHash, atMs: Date.parse(call.startedAt) });
     } catch (error) {
-      this.log.error({ callSid: call.callSid, err: error }, 'flag detection failed');
+      this.log.error({ callSid: call.callSid, err: error }, 'repeat-caller lookup failed');
       return;
     }
+    this.apply(call, analysis.flags, false);
+  }
+
+  private analysed({ call, analysis, sentence }: CallAnalysis): void {
+    const state = this.state(call.callSid);
+    // Abuse counts sentences: the request text holds the last two, so the newest is judged alone.
+    if (sentence !== null && this.engine.isAbusive(sentence)) state.abusiveSentences++;
+    const topic = analysis.suggestions[0]?.id;
+    if (topic && topic !== call.topic) this.registry.assisted(call, { topic });
+    this.apply(call, analysis.flags, sentence !== null);
+  }
+
+  /** Merges new flags into the call's: raised flags stay, evidence grows, dismissed ones stay dismissed. */
+  private apply(call: CallRecord, flags: readonly Flag[], whole: boolean): void {
+    const state = this.state(call.callSid);
     let changed = false;
     for (const flag of flags) {
       // "Nothing to ask" is judged on whole sentences: a partial is often just its first filler.
-      if (flag.kind === 'no_request' && !final) continue;
+      if (flag.kind === 'no_request' && !whole) continue;
       const key = `${flag.kind}.${flag.category}`;
       const old = state.flags.get(key);
       if (old?.decision?.decision === 'dismissed') continue;
@@ -146,7 +126,6 @@ export class LiveFlags extends EventEmitter<{ update: [FlagsUpdate]; alert: [Sup
       }
     }
     changed = this.escalate(call, state) || changed;
-    if (topic && topic !== call.topic) this.registry.assisted(call, { topic });
     if (changed) this.publish(call, state);
   }
 
@@ -177,8 +156,6 @@ export class LiveFlags extends EventEmitter<{ update: [FlagsUpdate]; alert: [Sup
   }
 
   private ended(call: CallRecord): void {
-    const state = this.calls.get(call.callSid);
-    if (state?.timer) clearTimeout(state.timer);
     this.calls.delete(call.callSid);
     this.engine.remember({ callerHash: call.callerHash, atMs: Date.parse(call.startedAt), scenarioId: call.topic ?? call.selfService?.scenarioId ?? null, outcome: call.endReason ?? null });
   }

@@ -3,7 +3,9 @@ import { CallRegistry } from '../calls/registry.ts';
 import { silentLogger } from '../log.ts';
 import { MemoryCallStore } from '../store/memory-store.ts';
 import { shippedKnowledge } from '../../test/support/knowledge.ts';
-import type { KnowledgeIndex } from './knowledge-index.ts';
+import { shippedRules } from '../../test/support/rules.ts';
+import { MemoryCallerHistory } from './caller-history.ts';
+import { AssistEngine } from './engine.ts';
 import type { Suggestion } from './suggestion.ts';
 import { LiveSuggester, stabilize, type SuggestionUpdate } from './live-suggestions.ts';
 
@@ -35,18 +37,20 @@ describe('stabilize: suggestions do not flicker', () => {
   });
 });
 
-// GIVEN the shipped knowledge base, a call registry and the live suggester on it;
+// GIVEN the shipped knowledge base and rules, a call registry and the live suggester on it;
 // WHEN a caller's sentence arrives as growing partials and then a final.
 describe('live suggestions on a call', () => {
-  let index: KnowledgeIndex;
+  let engine: AssistEngine;
   beforeAll(async () => {
-    index = (await shippedKnowledge()).index;
+    const { index } = await shippedKnowledge();
+    const rules = await shippedRules();
+    engine = new AssistEngine(() => index, () => rules, new MemoryCallerHistory());
   });
 
   function setUp() {
     const registry = new CallRegistry({ store: new MemoryCallStore(), callerHashSecret: 'test-secret-0123456789', logger: silentLogger });
     const updates: SuggestionUpdate[] = [];
-    const suggester = new LiveSuggester(registry, (text) => index.search(text).suggestions, silentLogger, { debounceMs: 20 });
+    const suggester = new LiveSuggester(registry, (text, call) => engine.analyze(text, { callerHash: call.callerHash, atMs: Date.now() }), silentLogger, { debounceMs: 20 });
     suggester.on('update', (u) => updates.push(u));
     const call = registry.start({ callSid: `CA${'3'.repeat(32)}`, accountSid: `AC${'0'.repeat(32)}`, from: '+8613800001234', to: '+8612345', status: 'in-progress' });
     const say = (text: string, final: boolean) => registry.transcript(call, { speaker: 'caller', text, final, offsetMs: 0, durationMs: 1000 });

@@ -3,10 +3,13 @@ import type { Logger } from 'pino';
 import type { CallRecord } from '../calls/call.ts';
 import type { CallRegistry } from '../calls/registry.ts';
 import type { RecognitionResult } from '../speech/recognizer.ts';
+import type { Analysis } from './engine.ts';
 import type { Suggestion } from './suggestion.ts';
 
 /**
- * Knowledge-base suggestions for each live call, kept up to date as the caller speaks.
+ * The assist engine on each live call, as the caller speaks: one analysis per update, whose
+ * suggestions this class keeps on screen and whose flags `LiveFlags` takes from the
+ * `analysis` event (so the words are searched once for both).
  *
  * The caller's current request is their last two final sentences plus the sentence they
  * are saying now. Partials are debounced (`debounceMs`); a final is searched at once.
@@ -23,6 +26,15 @@ export interface SuggestionUpdate {
   readonly basedOn: 'ivr' | 'partial' | 'final';
   readonly items: readonly Suggestion[];
   readonly at: string;
+}
+
+/** One run of the engine on a call's request, for whoever follows the call's analyses (the flags). */
+export interface CallAnalysis {
+  readonly call: CallRecord;
+  readonly analysis: Analysis;
+  readonly basedOn: SuggestionUpdate['basedOn'];
+  /** The newest whole sentence (a final, or the IVR question); null on a partial. */
+  readonly sentence: string | null;
 }
 
 export interface LiveSuggesterOptions {
@@ -42,7 +54,7 @@ interface CallState {
 const CONTEXT_FINALS = 2;
 const SCORE_CHANGE = 0.05;
 
-export class LiveSuggester extends EventEmitter<{ update: [SuggestionUpdate] }> {
+export class LiveSuggester extends EventEmitter<{ update: [SuggestionUpdate]; analysis: [CallAnalysis] }> {
   private readonly calls = new Map<string, CallState>();
   private readonly debounceMs: number;
   private readonly swapMargin: number;
@@ -50,7 +62,7 @@ export class LiveSuggester extends EventEmitter<{ update: [SuggestionUpdate] }> 
 
   constructor(
     registry: CallRegistry,
-    private readonly search: (text: string) => readonly Suggestion[],
+    private readonly analyze: (text: string, call: CallRecord) => Analysis,
     private readonly log: Logger,
     options: LiveSuggesterOptions = {},
   ) {
@@ -84,7 +96,7 @@ export class LiveSuggester extends EventEmitter<{ update: [SuggestionUpdate] }> 
     if (!question) return;
     const state = this.state(call.callSid);
     state.finals.push(question);
-    this.update(call.callSid, state, 'ivr');
+    this.update(call, state, 'ivr', question);
   }
 
   private heard(call: CallRecord, result: RecognitionResult): void {
@@ -95,27 +107,29 @@ export class LiveSuggester extends EventEmitter<{ update: [SuggestionUpdate] }> 
       state.partial = '';
       if (state.timer) clearTimeout(state.timer);
       state.timer = null;
-      this.update(call.callSid, state, 'final');
+      this.update(call, state, 'final', result.text);
       return;
     }
     state.partial = result.text;
     state.timer ??= setTimeout(() => {
       state.timer = null;
-      if (this.calls.get(call.callSid) === state) this.update(call.callSid, state, 'partial');
+      if (this.calls.get(call.callSid) === state) this.update(call, state, 'partial', null);
     }, this.debounceMs);
   }
 
-  private update(callSid: string, state: CallState, basedOn: SuggestionUpdate['basedOn']): void {
+  private update(call: CallRecord, state: CallState, basedOn: SuggestionUpdate['basedOn'], sentence: string | null): void {
+    const { callSid } = call;
     const text = [...state.finals, state.partial].join('，');
-    let found: readonly Suggestion[];
+    let analysis: Analysis;
     try {
-      found = this.search(text);
+      analysis = this.analyze(text, call);
     } catch (error) {
-      // A retrieval bug must cost the operator a suggestion, never the call.
-      this.log.error({ callSid, err: error }, 'suggestion search failed');
+      // An assist bug must cost the operator a suggestion, never the call.
+      this.log.error({ callSid, err: error }, 'assist analysis failed');
       return;
     }
-    const next = stabilize(state.shown, found, { swapMargin: this.swapMargin, limit: this.limit, keepMissing: basedOn === 'partial' });
+    this.emit('analysis', { call, analysis, basedOn, sentence });
+    const next = stabilize(state.shown, analysis.suggestions, { swapMargin: this.swapMargin, limit: this.limit, keepMissing: basedOn === 'partial' });
     if (!changed(state.shown, next)) return;
     state.shown = next;
     this.emit('update', { callSid, basedOn, items: next, at: new Date().toISOString() });

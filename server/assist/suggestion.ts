@@ -27,4 +27,6 @@ export interface SearchResult {
   readonly suggestions: readonly Suggestion[];
   /** The best candidate even when it is below the threshold (for reviewing misses). */
   readonly best: Suggestion | null;
+  /** The caller's content words (fillers and question frames left out), as they said them. */
+  readonly words: readonly string[];
 }

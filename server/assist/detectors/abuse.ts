@@ -1,5 +1,5 @@
-import { pinyin } from 'pinyin-pro';
 import type { Flag } from '../flag.ts';
+import { syllableOf } from '../pinyin.ts';
 import { firstMatch } from '../rules/signal.ts';
 import type { CompiledRules } from '../rules/compiled.ts';
 import type { Utterance } from './utterance.ts';
@@ -11,16 +11,6 @@ import type { Utterance } from './utterance.ts';
  * escalation (the warning recording, the supervisor) are the live path's: see `live-flags.ts`.
  */
 const CATEGORIES = ['threat', 'sexual', 'insult'] as const;
-
-const syllables = new Map<string, string>();
-function syllable(ch: string): string {
-  let s = syllables.get(ch);
-  if (s === undefined) {
-    s = /\p{Script=Han}/u.test(ch) ? pinyin(ch, { toneType: 'none', type: 'array' })[0] ?? ch : ch;
-    syllables.set(ch, s);
-  }
-  return s;
-}
 
 interface TermMatcher {
   readonly masked: RegExp | null;
@@ -46,7 +36,7 @@ function matcherFor(terms: readonly string[], maskCharacters: string): TermMatch
     for (let i = 0; i < chars.length; i++) variants.push(chars.map((c, j) => (j === i ? mask : escape(c))).join(''));
   }
   const sounds = new Map<string, string>();
-  for (const term of terms) sounds.set([...term].map(syllable).join(' '), term);
+  for (const term of terms) sounds.set([...term].map(syllableOf).join(' '), term);
   m = { masked: variants.length ? new RegExp(variants.join('|'), 'u') : null, sounds, longest: Math.max(0, ...terms.map((t) => [...t].length)) };
   matchers.set(key, m);
   return m;
@@ -74,7 +64,7 @@ function termEvidence(u: Utterance, terms: readonly string[], maskCharacters: st
   if (masked) return [masked[0]];
   // By sound: every run of 2..longest characters, compared as syllables.
   const chars = [...u.compact];
-  const sounds = chars.map(syllable);
+  const sounds = chars.map(syllableOf);
   for (let i = 0; i < chars.length; i++) {
     for (let len = shortestBySound; len <= m.longest && i + len <= chars.length; len++) {
       if (m.sounds.has(sounds.slice(i, i + len).join(' '))) return [chars.slice(i, i + len).join('')];
