@@ -1,5 +1,6 @@
 import type { LiveFlag } from '../../server/assist/live-flags.ts';
 import { t, timeOfDay, type Key } from './i18n.ts';
+import { el } from './dom.ts';
 
 /**
  * The flags panel of a call: most urgent first, each with what it is, the caller's words
@@ -7,13 +8,6 @@ import { t, timeOfDay, type Key } from './i18n.ts';
  * the earlier calls for a repeat caller, and the operator's decision (the system never
  * rejects a request by itself). Caller words go into the page as text, never as HTML.
  */
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
 const ORDER: Record<string, number> = { emergency: 0, high: 1, medium: 2, low: 3 };
 
 export function flagLabel(flag: Pick<LiveFlag, 'kind' | 'category'>): string {

@@ -6,6 +6,7 @@ import { queueName, t, timeOfDay, toggleLanguage, translatePage, type Key } from
 import type { LiveFlag } from '../../server/assist/live-flags.ts';
 import { flagLabel, renderFlags } from './flags.ts';
 import { renderSuggestions } from './suggestions.ts';
+import { el } from './dom.ts';
 
 /**
  * The console: live calls on the left; on the right the chosen call's IVR path, its live
@@ -50,13 +51,6 @@ function view(summary: CallSummary): CallView {
     calls.set(summary.callSid, v);
   } else v.summary = summary;
   return v;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
 }
 
 function clock(ms: number): string {

@@ -1,6 +1,7 @@
 import type { Suggestion } from '../../server/assist/suggestion.ts';
 import type { Answer } from '../../server/knowledge/schema.ts';
 import { t, type Key } from './i18n.ts';
+import { el } from './dom.ts';
 
 /**
  * The knowledge-base panel of a call: the suggested answers, best first, each with its
@@ -16,13 +17,6 @@ const POINTS: readonly (readonly [keyof Answer, Key])[] = [
   ['basis', 'point.basis'],
   ['notes', 'point.notes'],
 ];
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function answerPoints(answer: Answer): HTMLElement {
   const dl = el('dl', 'points');

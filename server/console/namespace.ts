@@ -7,6 +7,7 @@ import type { CallRecord } from '../calls/call.ts';
 import type { CallRegistry } from '../calls/registry.ts';
 import { maskPhone } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
+import { CallControlError } from '../telephony/call-control.ts';
 import { sameSecret } from './token.ts';
 import {
   CONSOLE_NAMESPACE,
@@ -83,41 +84,49 @@ export function attachConsole(io: ConsoleServer, deps: ConsoleDeps): void {
     next();
   });
 
+  const NO_CALL = 'no live call with that CallSid';
+  const liveCall = (callSid: unknown) => (typeof callSid === 'string' ? registry.get(callSid) : undefined);
+  /** Validates a request about a live call: the call and the request, or the error to send back. */
+  const forLiveCall = <T extends { callSid: string }>(schema: z.ZodType<T>, request: unknown): { error: string } | { call: CallRecord; data: T } => {
+    const parsed = schema.safeParse(request);
+    if (!parsed.success) return { error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+    const call = liveCall(parsed.data.callSid);
+    return call ? { call, data: parsed.data } : { error: NO_CALL };
+  };
+
   nsp.on('connection', (socket) => {
     deps.metrics.consoleClients.inc();
     socket.emit('server:info', deps.info);
     socket.emit('calls:snapshot', registry.liveCalls().map(summarize));
     socket.on('call:get', (callSid, ack) => {
       if (typeof ack !== 'function') return;
-      const call = typeof callSid === 'string' ? registry.get(callSid) : undefined;
-      if (!call) return ack({ ok: false, error: 'no live call with that CallSid' });
+      const call = liveCall(callSid);
+      if (!call) return ack({ ok: false, error: NO_CALL });
       const detail: CallDetail = { ...summarize(call), transcript: call.transcript, suggestions: deps.suggester.current(call.callSid), kbUsed: call.kbUsed ?? [], flags: deps.flags.current(call.callSid) };
       ack({ ok: true, call: detail });
     });
     socket.on('kb:used', (request, ack) => {
       if (typeof ack !== 'function') return;
-      const parsed = kbUseRequest.safeParse(request);
-      if (!parsed.success) return ack({ ok: false, error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
-      const call = registry.get(parsed.data.callSid);
-      if (!call) return ack({ ok: false, error: 'no live call with that CallSid' });
-      if (!deps.knowsScenario(parsed.data.id)) return ack({ ok: false, error: `no scenario ${parsed.data.id} in the knowledge base` });
-      const use = registry.kbUsed(call, { id: parsed.data.id, rank: parsed.data.rank, operator: socket.data.role });
+      const found = forLiveCall(kbUseRequest, request);
+      if ('error' in found) return ack({ ok: false, error: found.error });
+      const { call, data } = found;
+      if (!deps.knowsScenario(data.id)) return ack({ ok: false, error: `no scenario ${data.id} in the knowledge base` });
+      const use = registry.kbUsed(call, { id: data.id, rank: data.rank, operator: socket.data.role });
       ack({ ok: true, use });
     });
     socket.on('flag:decide', (request, ack) => {
       if (typeof ack !== 'function') return;
-      const parsed = flagDecision.safeParse(request);
-      if (!parsed.success) return ack({ ok: false, error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
-      const call = registry.get(parsed.data.callSid);
-      if (!call) return ack({ ok: false, error: 'no live call with that CallSid' });
-      const flag = deps.flags.decide(call, parsed.data.key, parsed.data.decision, socket.data.role);
-      if (!flag) return ack({ ok: false, error: `no flag ${parsed.data.key} on that call` });
+      const found = forLiveCall(flagDecision, request);
+      if ('error' in found) return ack({ ok: false, error: found.error });
+      const { call, data } = found;
+      const flag = deps.flags.decide(call, data.key, data.decision, socket.data.role);
+      if (!flag) return ack({ ok: false, error: `no flag ${data.key} on that call` });
       ack({ ok: true, flag });
     });
     socket.on('call:warn', async (callSid, ack) => {
       if (typeof ack !== 'function') return;
-      const call = typeof callSid === 'string' ? registry.get(callSid) : undefined;
-      if (!call) return ack({ ok: false, error: 'no live call with that CallSid' });
+      const call = liveCall(callSid);
+      if (!call) return ack({ ok: false, error: NO_CALL });
       const abuse = deps.flags.current(call.callSid).find((f) => f.kind === 'abuse' && f.warn && f.decision?.decision !== 'dismissed');
       if (!abuse) return ack({ ok: false, error: 'the warning is for a caller whose abuse reached the warning count' });
       try {
@@ -125,7 +134,7 @@ export function attachConsole(io: ConsoleServer, deps: ConsoleDeps): void {
         deps.flags.decide(call, abuse.key, 'confirmed', socket.data.role);
         ack({ ok: true });
       } catch (error) {
-        ack({ ok: false, error: error instanceof Error && error.name === 'CallControlError' ? error.message : 'the warning could not be played' });
+        ack({ ok: false, error: error instanceof CallControlError ? error.message : 'the warning could not be played' });
       }
     });
     socket.on('disconnect', () => deps.metrics.consoleClients.dec());

@@ -1,38 +1,23 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CallRecord } from '../calls/call.ts';
-import { CallRegistry } from '../calls/registry.ts';
-import { silentLogger } from '../log.ts';
+import type { CallRegistry } from '../calls/registry.ts';
 import { parseTwiml } from '../simulator/twiml.ts';
-import { MemoryCallStore } from '../store/memory-store.ts';
-import { twilioUrls } from '../telephony/urls.ts';
-import { IvrEngine } from './engine.ts';
-import { FlowLibrary } from './library.ts';
-import type { KnowledgeIndex } from '../assist/knowledge-index.ts';
-import { shippedKnowledge } from '../../test/support/knowledge.ts';
+import { shippedIvr } from '../../test/support/ivr.ts';
+import type { IvrEngine } from './engine.ts';
 
-const FLOWS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../flows');
 const at = (attempt = 1) => ({ flow: 'main', node: 'main_menu', attempt });
 
 describe('IVR engine on flows/main.json', () => {
-  const flows = new FlowLibrary(FLOWS, silentLogger);
+  let fresh: Awaited<ReturnType<typeof shippedIvr>>['fresh'];
   let registry: CallRegistry;
   let engine: IvrEngine;
   let call: CallRecord;
-  let index: KnowledgeIndex;
 
   beforeAll(async () => {
-    await flows.load();
-    index = (await shippedKnowledge()).index;
+    ({ fresh } = await shippedIvr());
   });
   beforeEach(() => {
-    registry = new CallRegistry({ store: new MemoryCallStore(), callerHashSecret: 'test-secret-0123456789', logger: silentLogger });
-    engine = new IvrEngine(flows, registry, twilioUrls(() => 'https://hotline.example.gov.cn'), silentLogger, {
-      search: (text) => index.search(text),
-      hints: () => index.hints(),
-    });
-    call = registry.start({ callSid: `CA${'1'.repeat(32)}`, accountSid: `AC${'0'.repeat(32)}`, from: '+8613800001234', to: '+8612345', status: 'ringing' });
+    ({ registry, engine, call } = fresh(`CA${'1'.repeat(32)}`));
   });
 
   it('greets, gives the emergency notice, then asks by keys or voice in Mandarin', () => {

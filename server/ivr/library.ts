@@ -1,9 +1,9 @@
-import { watch, type FSWatcher } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { FlowError, type Flow } from './flow.ts';
 import { validateFlow } from './schema.ts';
+import { watchFolder } from '../watch-folder.ts';
 
 /**
  * The IVR flows in `flows/`, reloaded when a file changes. A file that fails validation
@@ -23,8 +23,7 @@ export interface ReloadReport {
 
 export class FlowLibrary {
   private readonly flows = new Map<string, Flow>();
-  private watcher: FSWatcher | null = null;
-  private debounce: NodeJS.Timeout | null = null;
+  private stopWatching: (() => void) | null = null;
   private reloading: Promise<ReloadReport> | null = null;
 
   constructor(
@@ -58,16 +57,11 @@ export class FlowLibrary {
   }
 
   watch(): void {
-    this.watcher = watch(this.dir, () => {
-      if (this.debounce) clearTimeout(this.debounce);
-      this.debounce = setTimeout(() => void this.reload(), 150);
-    });
-    this.watcher.on('error', (error) => this.log.error({ err: error }, 'watching the flows directory failed'));
+    this.stopWatching = watchFolder(this.dir, () => void this.reload(), { log: this.log, what: 'flows', quietMs: 150 });
   }
 
   close(): void {
-    this.watcher?.close();
-    if (this.debounce) clearTimeout(this.debounce);
+    this.stopWatching?.();
   }
 
   private async readAll(): Promise<ReloadReport> {

@@ -6,22 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../log.ts';
 import { KnowledgeHistory } from './history.ts';
 import { KnowledgeEditError, KnowledgeLibrary, type KnowledgeVersion } from './library.ts';
-import type { ScenarioInput } from './schema.ts';
+import { dogLicence, KNOWLEDGE_DIR } from '../../test/support/knowledge.ts';
 
-const SHIPPED = path.resolve(import.meta.dirname, '../../knowledge');
 const SHEBAO = 'scenarios/shebao.yaml';
 const CARD_TITLE = '    title: 社保卡申领、补换、挂失';
 
-/** A scenario for a domain the shipped knowledge base does not have (so it gets its own file). */
-const dogLicence = (): ScenarioInput => ({
-  id: 'pets.dog_licence',
-  title: '养犬登记办理',
-  department: 'public_security',
-  keywords: ['养犬登记', '狗证', '养狗'],
-  phrasings: ['我家刚养了一条狗，狗证去哪里办', '养狗要不要登记', '办狗证需要带什么', '养犬登记在网上能办吗', '狗证过期了怎么年审', '小区里养狗要办证吗'],
-  answer: { materials: ['身份证', '犬只免疫证明'], channels: ['辖区派出所养犬登记窗口'] },
-  spoken: '养犬需要先给狗打狂犬疫苗，再带身份证和免疫证明到辖区派出所办理养犬登记。',
-});
 
 // GIVEN a temporary copy of the shipped knowledge folder, a history file beside it, and one
 // library loaded from them. The tests run in order and each leaves a good knowledge base behind.
@@ -36,7 +25,7 @@ describe('knowledge library', () => {
   beforeAll(async () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'knowledge-library-'));
     dir = path.join(root, 'knowledge');
-    await cp(SHIPPED, dir, { recursive: true });
+    await cp(KNOWLEDGE_DIR, dir, { recursive: true });
     history = new KnowledgeHistory(path.join(root, 'data', 'knowledge-history.json'), silentLogger);
     await history.open();
     library = new KnowledgeLibrary(dir, history, silentLogger);

@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import { watch, type FSWatcher } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,6 +8,7 @@ import { formatDomainFile, loadKnowledge, parseYaml, SCENARIOS_DIR } from './fil
 import type { KnowledgeHistory } from './history.ts';
 import { KnowledgeError, type KbScenario, type KnowledgeBase } from './knowledge-base.ts';
 import { domainFileSchema, scenarioSchema, type DomainFile, type Scenario } from './schema.ts';
+import { watchFolder } from '../watch-folder.ts';
 
 /**
  * The live knowledge base: the files in `knowledge/`, validated and indexed. A change —
@@ -52,8 +52,7 @@ export class KnowledgeEditError extends Error {
 
 export class KnowledgeLibrary extends EventEmitter<{ changed: [KnowledgeVersion] }> {
   private currentVersion: KnowledgeVersion | null = null;
-  private watcher: FSWatcher | null = null;
-  private debounce: NodeJS.Timeout | null = null;
+  private stopWatching: (() => void) | null = null;
   private reloading: Promise<ReloadReport> | null = null;
   private reloadAgain: Promise<ReloadReport> | null = null;
   private edits: Promise<unknown> = Promise.resolve();
@@ -103,17 +102,11 @@ export class KnowledgeLibrary extends EventEmitter<{ changed: [KnowledgeVersion]
   }
 
   watch(): void {
-    this.watcher = watch(this.dir, { recursive: true }, (_event, file) => {
-      if (file && !/\.(ya?ml|tsv|txt)$/.test(file)) return; // our own temp files
-      if (this.debounce) clearTimeout(this.debounce);
-      this.debounce = setTimeout(() => void this.reload(), 200);
-    });
-    this.watcher.on('error', (error) => this.log.error({ err: error }, 'watching the knowledge folder failed'));
+    this.stopWatching = watchFolder(this.dir, () => void this.reload(), { log: this.log, what: 'knowledge', recursive: true, files: /\.(ya?ml|tsv|txt|json)$/ });
   }
 
   close(): void {
-    this.watcher?.close();
-    if (this.debounce) clearTimeout(this.debounce);
+    this.stopWatching?.();
   }
 
   scenario(id: string): KbScenario | undefined {

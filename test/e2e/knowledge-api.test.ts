@@ -2,22 +2,13 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ScenarioInput } from '../../server/knowledge/schema.ts';
 import type { SimEvent } from '../../server/simulator/call.ts';
 import { parseScenario } from '../../server/simulator/scenario.ts';
 import { consoleClient } from '../support/console-client.ts';
 import { startTestHotline, until, type TestHotline } from '../support/hotline.ts';
-import { KNOWLEDGE_DIR } from '../support/knowledge.ts';
+import { dogLicence as newDogLicence, KNOWLEDGE_DIR } from '../support/knowledge.ts';
 
-const dogLicence: ScenarioInput = {
-  id: 'pets.dog_licence',
-  title: '养犬登记办理',
-  department: 'public_security',
-  keywords: ['养犬登记', '狗证', '养狗'],
-  phrasings: ['我家刚养了一条狗，狗证去哪里办', '养狗要不要登记', '办狗证需要带什么', '养犬登记在网上能办吗', '狗证过期了怎么年审', '小区里养狗要办证吗'],
-  answer: { materials: ['身份证', '犬只免疫证明'], channels: ['辖区派出所养犬登记窗口'] },
-  spoken: '养犬需要先给狗打狂犬疫苗，再带身份证和免疫证明到辖区派出所办理养犬登记。',
-};
+const dogLicence = newDogLicence();
 const DOG_QUESTION = '我家刚养了一条小狗，狗证要去哪里办';
 
 // GIVEN the whole server on port 0, with its knowledge folder a temporary copy of the shipped one,

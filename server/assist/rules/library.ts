@@ -1,4 +1,3 @@
-import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -21,6 +20,7 @@ import {
   type UnreasonableRules,
   type UrgentRules,
 } from './schema.ts';
+import { watchFolder } from '../../watch-folder.ts';
 
 /**
  * The rules in `rules/`, validated as one set: a version in which any file is bad is
@@ -80,8 +80,7 @@ export async function loadRules(dir: string, departments: ReadonlySet<string>): 
 
 export class RuleLibrary {
   private rules: Rules | null = null;
-  private watcher: FSWatcher | null = null;
-  private debounce: NodeJS.Timeout | null = null;
+  private stopWatching: (() => void) | null = null;
   private version = 0;
 
   constructor(
@@ -118,15 +117,10 @@ export class RuleLibrary {
   }
 
   watch(): void {
-    this.watcher = watch(this.dir, () => {
-      if (this.debounce) clearTimeout(this.debounce);
-      this.debounce = setTimeout(() => void this.reload(), 200);
-    });
-    this.watcher.on('error', (error) => this.log.error({ err: error }, 'watching the rules folder failed'));
+    this.stopWatching = watchFolder(this.dir, () => void this.reload(), { log: this.log, what: 'rules' });
   }
 
   close(): void {
-    this.watcher?.close();
-    if (this.debounce) clearTimeout(this.debounce);
+    this.stopWatching?.();
   }
 }

@@ -1,40 +1,23 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { KnowledgeIndex } from '../../assist/knowledge-index.ts';
 import type { CallRecord } from '../../calls/call.ts';
-import { CallRegistry } from '../../calls/registry.ts';
-import { silentLogger } from '../../log.ts';
 import { parseTwiml } from '../../simulator/twiml.ts';
-import { MemoryCallStore } from '../../store/memory-store.ts';
-import { twilioUrls } from '../../telephony/urls.ts';
-import { shippedKnowledge } from '../../../test/support/knowledge.ts';
-import { IvrEngine } from '../engine.ts';
-import { FlowLibrary } from '../library.ts';
+import { shippedIvr } from '../../../test/support/ivr.ts';
+import type { IvrEngine } from '../engine.ts';
 
 // GIVEN flows/main.json, whose 政策咨询 option asks the knowledge base, and the shipped knowledge base.
-const FLOWS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../flows');
 const question = (attempt = 1) => ({ flow: 'main', node: 'consult_self_service', attempt });
 const answer = (attempt = 1) => ({ ...question(attempt), stage: 'answer' });
 
 describe('kb_answer: the IVR answers simple questions itself', () => {
-  const flows = new FlowLibrary(FLOWS, silentLogger);
-  let index: KnowledgeIndex;
-  let registry: CallRegistry;
+  let fresh: Awaited<ReturnType<typeof shippedIvr>>['fresh'];
   let engine: IvrEngine;
   let call: CallRecord;
 
   beforeAll(async () => {
-    await flows.load();
-    index = (await shippedKnowledge()).index;
+    ({ fresh } = await shippedIvr());
   });
   beforeEach(() => {
-    registry = new CallRegistry({ store: new MemoryCallStore(), callerHashSecret: 'test-secret-0123456789', logger: silentLogger });
-    engine = new IvrEngine(flows, registry, twilioUrls(() => 'https://hotline.example.gov.cn'), silentLogger, {
-      search: (text) => index.search(text),
-      hints: () => index.hints(),
-    });
-    call = registry.start({ callSid: `CA${'2'.repeat(32)}`, accountSid: `AC${'0'.repeat(32)}`, from: '+8613800001234', to: '+8612345', status: 'ringing' });
+    ({ engine, call } = fresh(`CA${'2'.repeat(32)}`));
   });
 
   it('asks for the question by speech in Mandarin, hinted with the knowledge base terms', () => {
