@@ -163,6 +163,19 @@ export class Bm25Index {
     }
   }
 
+  /** Adds `weight × BM25(term)` to `scores` only (documents whose coverage nobody reads). */
+  accumulateScores(id: number, weight: number, scores: Float64Array, touched: number[]): void {
+    if (!this.has(id)) return;
+    const idf = this.idfs[id]! * weight;
+    const end = this.offsets[id + 1]!;
+    for (let i = this.offsets[id]!; i < end; i++) {
+      const d = this.docs[i]!;
+      const tf = this.tfs[i]!;
+      if (scores[d] === 0) touched.push(d);
+      scores[d]! += (idf * tf * (K1 + 1)) / (tf + this.norms[d]!);
+    }
+  }
+
   /** BM25 of every document for a few terms, without the bookkeeping: small indexes (one scenario's sub-scenarios). */
   scoreAll(terms: Iterable<readonly [string, number]>): Float64Array {
     const scores = new Float64Array(this.size);

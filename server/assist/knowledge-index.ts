@@ -103,8 +103,6 @@ export class KnowledgeIndex {
   private readonly saidSums = new TermSums();
   private phrasingOwners: number[] | Int32Array = [];
   private phrasingScores = new Float64Array(0);
-  private phrasingCovered = new Float64Array(0);
-  private phrasingStamps = new Int32Array(0);
   private nearest = new Float64Array(0);
   /** Pinyin of a word → the knowledge base's most common word with that sound. */
   private readonly soundsLike = new Map<string, { word: string; df: number }>();
@@ -181,8 +179,6 @@ export class KnowledgeIndex {
     }
     this.phrasingOwners = Int32Array.from(this.phrasingOwners);
     this.phrasingScores = new Float64Array(this.phrasingOwners.length);
-    this.phrasingCovered = new Float64Array(this.phrasingOwners.length);
-    this.phrasingStamps = new Int32Array(this.phrasingOwners.length);
     this.nearest = new Float64Array(this.docs.length);
     this.scores = new Float64Array(this.docs.length);
     this.covered = new Float64Array(this.docs.length);
@@ -331,7 +327,7 @@ export class KnowledgeIndex {
       const stamp = ++this.stamp;
       this.topic.accumulate(id!, weight * FIELD_MIX.topic, this.scores, touched, this.covered, share, this.stamps, stamp);
       this.said.accumulate(id!, weight * FIELD_MIX.said, this.scores, touched, this.covered, share, this.stamps, stamp);
-      this.phrasings.accumulate(id!, weight, this.phrasingScores, phrasingsTouched, this.phrasingCovered, 0, this.phrasingStamps, stamp);
+      this.phrasings.accumulateScores(id!, weight, this.phrasingScores, phrasingsTouched);
     }
     for (const p of phrasingsTouched) {
       const doc = this.phrasingOwners[p]!;
