@@ -8,6 +8,7 @@ import type { CallRegistry } from '../calls/registry.ts';
 import { maskPhone } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import { CallControlError } from '../telephony/call-control.ts';
+import { PartialPacer } from './partial-pacer.ts';
 import { sameSecret } from './token.ts';
 import {
   CONSOLE_NAMESPACE,
@@ -17,12 +18,16 @@ import {
   type ServerInfo,
   type ServerToClientEvents,
   type SocketData,
+  type TranscriptLine,
 } from './contract.ts';
+
+/** Often enough that the words seem live, rarely enough to bound a burst. */
+const PARTIAL_INTERVAL_MS = 150;
 
 /**
  * The console's real-time feed: every live call, its IVR steps and its transcript as it
- * is spoken. Partial transcripts go out volatile (a slow client skips a stale partial
- * rather than queueing it); finals always go.
+ * is spoken. Partial transcripts are paced (the newest words at most every
+ * PARTIAL_INTERVAL_MS per speaker, see partial-pacer.ts); finals always go at once.
  *
  * Access is one shared token for now (CONSOLE_TOKEN); operator logins and roles come
  * with the full workspace.
@@ -143,10 +148,12 @@ export function attachConsole(io: ConsoleServer, deps: ConsoleDeps): void {
   registry.on('started', (call) => nsp.emit('call:started', summarize(call)));
   registry.on('queued', (call) => nsp.emit('call:updated', summarize(call)));
   registry.on('ivr', (call, step) => nsp.emit('call:ivr', { callSid: call.callSid, step }));
+  const partials = new PartialPacer<TranscriptLine>(PARTIAL_INTERVAL_MS, (line) => nsp.emit('transcript:partial', line));
   registry.on('transcript', (call, r) => {
     const line = { callSid: call.callSid, speaker: r.speaker, text: r.text, final: r.final, offsetMs: r.offsetMs, durationMs: r.durationMs };
-    if (r.final) nsp.emit('transcript:final', line);
-    else nsp.volatile.emit('transcript:partial', line);
+    if (!r.final) return partials.partial(line);
+    partials.final(line);
+    nsp.emit('transcript:final', line);
   });
   deps.suggester.on('update', (update) => nsp.emit('suggestions:update', update));
   deps.flags.on('update', (update) => nsp.emit('flags:update', update));
@@ -154,5 +161,8 @@ export function attachConsole(io: ConsoleServer, deps: ConsoleDeps): void {
     const call = registry.get(alert.callSid);
     nsp.emit('alert:supervisor', { ...alert, caller: call ? maskPhone(call.from) : '' });
   });
-  registry.on('ended', (call) => nsp.emit('call:ended', { callSid: call.callSid, endedAt: call.endedAt!, reason: call.endReason ?? '' }));
+  registry.on('ended', (call) => {
+    partials.ended(call.callSid);
+    nsp.emit('call:ended', { callSid: call.callSid, endedAt: call.endedAt!, reason: call.endReason ?? '' });
+  });
 }
