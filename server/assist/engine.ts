@@ -5,7 +5,7 @@ import { detectNoRequest } from './detectors/no-request.ts';
 import { detectRepeat } from './detectors/repeat.ts';
 import { detectUnreasonable } from './detectors/unreasonable.ts';
 import { detectUrgent } from './detectors/urgent.ts';
-import { utterance, type Utterance } from './detectors/utterance.ts';
+import { utterance, withoutWords, type Utterance } from './detectors/utterance.ts';
 import { bySeverity, type Flag } from './flag.ts';
 import { classifyIntent } from './intent.ts';
 import type { KnowledgeIndex } from './knowledge-index.ts';
@@ -44,7 +44,8 @@ export interface CallContext {
 }
 
 type Detector = (u: Utterance, rules: CompiledRules) => Flag[];
-const CONTENT_DETECTORS: readonly Detector[] = [detectUrgent, detectAbuse, detectUnreasonable, detectNoRequest];
+/** What the caller asks or reports, read once the insults are taken out. */
+const CONTENT_DETECTORS: readonly Detector[] = [detectUrgent, detectUnreasonable, detectNoRequest];
 
 export class AssistEngine {
   constructor(
@@ -58,10 +59,12 @@ export class AssistEngine {
     const { suggestions, words } = this.index().search(text);
     const rules = compile(this.rules());
     const u = utterance(text, suggestions, call.callerHash, call.atMs, words);
-    const found = CONTENT_DETECTORS.flatMap((detect) => detect(u, rules));
-    // Abuse is not small talk: a harasser gets the warning script, not the friendly closing one.
-    const content = found.some((f) => f.kind === 'abuse') ? found.filter((f) => f.kind !== 'no_request') : found;
-    const flags = [...content, ...detectRepeat(u, rules, this.history)].sort(bySeverity);
+    const abuse = detectAbuse(u, rules);
+    const insults = abuse.filter((f) => f.category === 'insult').flatMap((f) => f.evidence);
+    const content = CONTENT_DETECTORS.flatMap((detect) => detect(withoutWords(u, insults), rules))
+      // Abuse is not small talk: a harasser gets the warning script, not the friendly closing one.
+      .filter((f) => !(abuse.length && f.kind === 'no_request'));
+    const flags = [...abuse, ...content, ...detectRepeat(u, rules, this.history)].sort(bySeverity);
     const { department, reason } = route(u.text, suggestions, flags, rules);
     return { suggestions, flags, intent: classifyIntent(u.text, suggestions[0] ?? null, flags, rules), department, departmentReason: reason };
   }

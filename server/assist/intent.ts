@@ -1,6 +1,7 @@
 import type { Intent } from '../ivr/flow.ts';
 import type { Flag } from './flag.ts';
 import type { CompiledRules } from './rules/compiled.ts';
+import { firstMatch } from './rules/signal.ts';
 import type { Suggestion } from './suggestion.ts';
 
 /**
@@ -9,7 +10,9 @@ import type { Suggestion } from './suggestion.ts';
  *  2. an emergency is a call for help (report);
  *  3. abuse and unreasonable demands are complaints; a call with nothing to ask is a "consult";
  *  4. the other cues of `rules/intent.yaml`, in their order;
- *  5. the fitting scenario's usual kind; else a question.
+ *  5. a failure of wide impact now (a building without water, a flooded underpass) is a
+ *     call for repair, unless it recurs (每次下雨都…: then it is a complaint about it);
+ *  6. the fitting scenario's usual kind; else a question.
  */
 export function classifyIntent(text: string, best: Suggestion | null, flags: readonly Flag[], rules: CompiledRules): Intent {
   // The first cue that fires, in file order; praise and suggestion come first there.
@@ -18,5 +21,7 @@ export function classifyIntent(text: string, best: Suggestion | null, flags: rea
   if (flags.some((f) => f.kind === 'urgent' && f.category === 'emergency')) return 'report';
   if (flags.some((f) => f.kind === 'abuse' || f.kind === 'unreasonable')) return 'complaint';
   if (flags.some((f) => f.kind === 'no_request')) return 'consult';
-  return cue ?? best?.intent ?? 'consult';
+  if (cue) return cue;
+  if (flags.some((f) => f.kind === 'urgent' && f.category === 'high') && !firstMatch(rules.recurring, text)) return 'report';
+  return best?.intent ?? 'consult';
 }

@@ -73,15 +73,34 @@ function termEvidence(u: Utterance, terms: readonly string[], maskCharacters: st
   return [];
 }
 
+/** Words just before an insult that aim it at the operator (你这个…, 你们这帮…), or just after (…客服). */
+const TO_OPERATOR_BEFORE = /(你|您|客服|接线员|话务员|热线|12345)[^你您]{0,4}$/u;
+const TO_OPERATOR_AFTER = /^(客服|接线员|话务员|热线)/u;
+
+/** Whether a word the caller quotes from someone else is still said to the operator. */
+function saidToOperator(u: Utterance, word: string): boolean {
+  if (/[你您]/u.test(word)) return true;
+  let at = u.compact.indexOf(word);
+  if (at < 0) return true; // a masked or abbreviated form: keep the flag, the operator judges
+  while (at >= 0) {
+    if (TO_OPERATOR_BEFORE.test(u.compact.slice(Math.max(0, at - 6), at)) || TO_OPERATOR_AFTER.test(u.compact.slice(at + word.length))) return true;
+    at = u.compact.indexOf(word, at + 1);
+  }
+  return false;
+}
+
 export function detectAbuse(u: Utterance, rules: CompiledRules): Flag[] {
   const abuse = rules.source.abuse;
   const latin = new Set(u.text.split(/[^a-z0-9]+/).filter(Boolean));
+  const reported = firstMatch(rules.reportedSpeech, u.text) !== null;
   const flags: Flag[] = [];
   for (const category of CATEGORIES) {
     const c = abuse.categories[category];
     let evidence = termEvidence(u, c.terms, abuse.maskCharacters, SHORTEST_BY_SOUND[category]);
     if (!evidence.length) evidence = c.abbreviations.filter((a) => latin.has(a));
     if (!evidence.length) evidence = firstMatch(rules.abuseSignals[category], u.text) ?? [];
+    // Someone else's insult or threat, quoted: the caller's matter, not abuse of the operator.
+    if (reported && category !== 'sexual') evidence = evidence.filter((e) => saidToOperator(u, e));
     if (!evidence.length) continue;
     flags.push({ kind: 'abuse', category, severity: c.severity, evidence, script: c.script, ...(c.alertSupervisor ? { alertSupervisor: true } : {}) });
   }

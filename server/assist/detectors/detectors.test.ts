@@ -60,6 +60,27 @@ describe('flag detectors', () => {
     expect(flagsOf('我一个人在家无聊，想问问社保卡丢了怎么补办')).toEqual([]);
   });
 
+  it('reads an insult as abuse only: its characters are no request of another kind', () => {
+    // 煞 of 煞笔 is also the 煞 of feng shui (冲煞), which alone would raise superstition.
+    expect(flagsOf('煞笔客服，我就问个公积金怎么提取')).toEqual(['abuse.insult']);
+    expect(flagsOf('我家对面楼顶的尖角冲煞，你们让他拆了')).toContain('unreasonable.superstition');
+  });
+
+  it('tells an insult the caller quotes from someone else from one aimed at the operator', () => {
+    // GIVEN a caller reporting a neighbour's words, THEN that is their matter, not abuse
+    expect(flagsOf('我家楼上那个人天天半夜骂人，什么傻逼啊都骂，吵得孩子睡不着，这归谁管')).toEqual([]);
+    expect(flagsOf('他骂我傻逼，你们管不管')).toEqual([]);
+    // WHEN the words are (also) said to the operator, THEN it is abuse as usual
+    expect(flagsOf('傻逼客服，我邻居天天骂人你们也不管')).toEqual(['abuse.insult']);
+    expect(flagsOf('我骂你傻逼怎么了')).toEqual(['abuse.insult']);
+    expect(flagsOf('他骂我你们都不管，我弄死你们')).toContain('abuse.threat');
+  });
+
+  it('calls a failure of wide impact a report, and a recurring one a complaint', () => {
+    expect(engine().analyze('我们整个小区燃气停了一天了，没法做饭，也没说什么时候恢复', { callerHash: null, atMs: at })).toMatchObject({ intent: 'report' });
+    expect(engine().analyze('每次下大雨中心街积水都有半米深，车都过不去', { callerHash: null, atMs: at })).toMatchObject({ intent: 'complaint' });
+  });
+
   it('flags the third call in a day, listing the earlier ones, by the hashed number only', () => {
     const history = new MemoryCallerHistory();
     const e = engine(history);

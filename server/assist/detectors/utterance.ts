@@ -20,3 +20,16 @@ export function utterance(raw: string, suggestions: readonly Suggestion[], calle
   const text = normalizeText(raw);
   return { raw, text, compact: text.replace(/ /g, ''), suggestions, callerHash, atMs, contentWords };
 }
+
+/**
+ * The utterance with some words blanked out: an insult is not content, so the words of
+ * one (煞笔) must not read as a request's words (煞 of 风水) to the other detectors.
+ * Words are matched in the normalised text, where detectors read.
+ */
+export function withoutWords(u: Utterance, words: readonly string[]): Utterance {
+  let text = u.text;
+  for (const w of words) if (w) text = text.split(w).join(' ');
+  if (text === u.text) return u;
+  text = text.replace(/ +/g, ' ').trim();
+  return { ...u, text, compact: text.replace(/ /g, '') };
+}

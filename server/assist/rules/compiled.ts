@@ -13,6 +13,8 @@ export interface CompiledRules {
   readonly intent: readonly { readonly intent: Rules['intent']['cues'][number]['intent']; readonly signals: readonly Signal[] }[];
   readonly routing: readonly { readonly rule: Rules['routing']['rules'][number]; readonly signals: readonly Signal[] }[];
   readonly abuseSignals: Readonly<Record<'insult' | 'threat' | 'sexual', readonly Signal[]>>;
+  readonly reportedSpeech: readonly Signal[];
+  readonly recurring: readonly Signal[];
 }
 
 const cache = new WeakMap<Rules, CompiledRules>();
@@ -33,6 +35,8 @@ export function compile(rules: Rules): CompiledRules {
       threat: signals(rules.abuse.categories.threat.signals),
       sexual: signals(rules.abuse.categories.sexual.signals),
     },
+    reportedSpeech: signals(rules.abuse.reported),
+    recurring: signals(rules.intent.recurring),
   };
   cache.set(rules, compiled);
   return compiled;

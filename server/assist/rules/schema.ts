@@ -30,6 +30,12 @@ const abuseCategory = z.strictObject({
 
 export const abuseFileSchema = z.strictObject({
   categories: z.strictObject({ insult: abuseCategory, threat: abuseCategory, sexual: abuseCategory }),
+  /**
+   * The caller quoting someone else (他骂我傻逼): an insult or threat inside reported words is
+   * the matter of the call, not abuse of the operator, unless it is said to the operator
+   * (你这个傻逼, 傻逼客服). Signals over the whole utterance.
+   */
+  reported: z.array(signalSchema).max(100).default([]),
   /** Characters callers put in place of one character of an abusive word. */
   maskCharacters: z.string().min(1).max(50).default('xX*＊×○●□■?？'),
   escalation: z.strictObject({
@@ -78,6 +84,8 @@ export const noRequestFileSchema = z.strictObject({
 export const intentFileSchema = z.strictObject({
   /** Checked in order; the first intent whose signals fire wins over the scenario's usual kind. */
   cues: z.array(z.strictObject({ intent: z.enum(INTENTS), signals })).max(50),
+  /** A failure of wide impact is reported for repair, unless it recurs (每次下雨都…): then it is a complaint. */
+  recurring: z.array(signalSchema).max(50).default([]),
 });
 
 export const routingFileSchema = z.strictObject({
