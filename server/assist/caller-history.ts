@@ -12,6 +12,8 @@ export interface PastCall {
   readonly callerHash: string;
   readonly atMs: number;
   readonly scenarioId: string | null;
+  /** The place the caller named (和平路), or null. */
+  readonly place?: string | null;
   readonly outcome: string | null;
 }
 

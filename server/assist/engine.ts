@@ -35,6 +35,8 @@ export interface Analysis {
   /** The responsible department (an id of departments.tsv), or null when nothing says. */
   readonly department: string | null;
   readonly departmentReason: string;
+  /** The place the caller names (和平路), or null. */
+  readonly place: string | null;
 }
 
 export interface CallContext {
@@ -66,7 +68,7 @@ export class AssistEngine {
       .filter((f) => !(abuse.length && f.kind === 'no_request'));
     const flags = [...abuse, ...content, ...detectRepeat(u, rules, this.history)].sort(bySeverity);
     const { department, reason } = route(u.text, suggestions, flags, rules);
-    return { suggestions, flags, intent: classifyIntent(u.text, suggestions[0] ?? null, flags, rules), department, departmentReason: reason };
+    return { suggestions, flags, intent: classifyIntent(u.text, suggestions[0] ?? null, flags, rules), department, departmentReason: reason, place: u.place };
   }
 
   /** Whether one sentence, on its own, abuses the operator (the live path counts abusive sentences). */
@@ -75,7 +77,7 @@ export class AssistEngine {
   }
 
   /** Remembers a finished call for the repeat detector. */
-  remember(call: CallContext & { readonly scenarioId: string | null; readonly outcome: string | null }): void {
-    if (call.callerHash) this.history.record({ callerHash: call.callerHash, atMs: call.atMs, scenarioId: call.scenarioId, outcome: call.outcome });
+  remember(call: CallContext & { readonly scenarioId: string | null; readonly place: string | null; readonly outcome: string | null }): void {
+    if (call.callerHash) this.history.record({ callerHash: call.callerHash, atMs: call.atMs, scenarioId: call.scenarioId, place: call.place, outcome: call.outcome });
   }
 }

@@ -104,7 +104,8 @@ export class LiveFlags extends EventEmitter<{ update: [FlagsUpdate]; alert: [Sup
     // Abuse counts sentences: the request text holds the last two, so the newest is judged alone.
     if (sentence !== null && this.engine.isAbusive(sentence)) state.abusiveSentences++;
     const topic = analysis.suggestions[0]?.id;
-    if (topic && topic !== call.topic) this.registry.assisted(call, { topic });
+    const place = analysis.place ?? undefined;
+    if ((topic && topic !== call.topic) || (place && place !== call.place)) this.registry.assisted(call, { topic, place });
     this.apply(call, analysis.flags, sentence !== null);
   }
 
@@ -157,6 +158,6 @@ export class LiveFlags extends EventEmitter<{ update: [FlagsUpdate]; alert: [Sup
 
   private ended(call: CallRecord): void {
     this.calls.delete(call.callSid);
-    this.engine.remember({ callerHash: call.callerHash, atMs: Date.parse(call.startedAt), scenarioId: call.topic ?? call.selfService?.scenarioId ?? null, outcome: call.endReason ?? null });
+    this.engine.remember({ callerHash: call.callerHash, atMs: Date.parse(call.startedAt), scenarioId: call.topic ?? call.selfService?.scenarioId ?? null, place: call.place ?? null, outcome: call.endReason ?? null });
   }
 }

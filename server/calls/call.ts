@@ -93,6 +93,8 @@ export interface CallRecord {
   kbUsed?: KbUse[];
   /** The knowledge-base scenario the caller's request came to (the repeat detector's topic). */
   topic?: string;
+  /** The place the caller named (和平路): with the topic, what a complaint storm is about. */
+  place?: string;
   flags?: FlagRecord[];
 }
 

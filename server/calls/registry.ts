@@ -122,9 +122,10 @@ export class CallRegistry extends EventEmitter<CallEvents> {
     this.changed(call);
   }
 
-  /** Records the flags on a call and the topic of its request, as the assist engine sees them now. */
-  assisted(call: CallRecord, update: { topic?: string | undefined; flags?: FlagRecord[] | undefined }): void {
+  /** Records the flags on a call and the topic and place of its request, as the assist engine sees them now. */
+  assisted(call: CallRecord, update: { topic?: string | undefined; place?: string | undefined; flags?: FlagRecord[] | undefined }): void {
     if (update.topic !== undefined) call.topic = update.topic;
+    if (update.place !== undefined) call.place = update.place;
     if (update.flags !== undefined) call.flags = update.flags;
     this.changed(call);
   }

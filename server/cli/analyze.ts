@@ -28,6 +28,7 @@ function output(analysis: Analysis): Record<string, unknown> {
     intent: analysis.intent,
     department: analysis.department,
     departmentReason: analysis.departmentReason,
+    place: analysis.place,
   };
 }
 
@@ -59,7 +60,7 @@ async function main(): Promise<number> {
         clock = parsed.data.at ? Date.parse(parsed.data.at) : clock + 60_000;
         const call = { callerHash: parsed.data.caller ? callerHash(key, parsed.data.caller) : null, atMs: clock };
         const analysis = engine.analyze(parsed.data.text, call);
-        engine.remember({ ...call, scenarioId: analysis.suggestions[0]?.id ?? null, outcome: null });
+        engine.remember({ ...call, scenarioId: analysis.suggestions[0]?.id ?? null, place: analysis.place, outcome: null });
         result = output(analysis);
       } else result = { error: parsed.error.issues.map((i) => `${i.path.join('.') || 'line'}: ${i.message}`).join('; ') };
     } catch (error) {

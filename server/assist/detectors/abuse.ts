@@ -1,5 +1,5 @@
 import type { Flag } from '../flag.ts';
-import { syllableOf } from '../pinyin.ts';
+import { splitPinyin, syllableOf } from '../pinyin.ts';
 import { firstMatch } from '../rules/signal.ts';
 import type { CompiledRules } from '../rules/compiled.ts';
 import type { Utterance } from './utterance.ts';
@@ -62,15 +62,53 @@ function termEvidence(u: Utterance, terms: readonly string[], maskCharacters: st
   const m = matcherFor(terms, maskCharacters);
   const masked = m.masked?.exec(keepingMasks(u.raw, maskCharacters));
   if (masked) return [masked[0]];
-  // By sound: every run of 2..longest characters, compared as syllables.
-  const chars = [...u.compact];
-  const sounds = chars.map(syllableOf);
-  for (let i = 0; i < chars.length; i++) {
-    for (let len = shortestBySound; len <= m.longest && i + len <= chars.length; len++) {
-      if (m.sounds.has(sounds.slice(i, i + len).join(' '))) return [chars.slice(i, i + len).join('')];
+  // By sound: every run of 2..longest syllables within one spoken phrase, compared as syllables.
+  for (const phrase of soundPhrases(u.text)) {
+    for (let i = 0; i < phrase.length; i++) {
+      for (let len = shortestBySound; len <= m.longest && i + len <= phrase.length; len++) {
+        const run = phrase.slice(i, i + len);
+        if (m.sounds.has(run.map((t) => t.sound).join(' '))) return [run.map((t) => t.text).join('').trim()];
+      }
     }
   }
   return [];
+}
+
+interface SoundToken {
+  readonly text: string;
+  readonly sound: string;
+}
+
+/**
+ * The caller's words as phrases of syllables. A pause ends a phrase: a run matched by sound
+ * across it (冲煞了，你们 ~ 杀了你) is no word the caller said. Typed pinyin (sha bi, ni de
+ * sheng yin) is one phrase of its syllables, so it matches as the characters would.
+ */
+function soundPhrases(text: string): SoundToken[][] {
+  const phrases: SoundToken[][] = [];
+  let latin: SoundToken[] | null = null;
+  for (const piece of text.split(' ')) {
+    const syllables = /^[a-z]+$/.test(piece) ? splitPinyin(piece) : null;
+    if (syllables) {
+      if (!latin) phrases.push((latin = []));
+      for (const s of syllables) latin.push({ text: `${s} `, sound: s });
+      continue;
+    }
+    latin = null;
+    phrases.push([...piece].map((ch) => ({ text: ch, sound: syllableOf(ch) })));
+  }
+  return phrases;
+}
+
+/** Latin words, and runs of up to four of them joined: typed pinyin spelled out (sha bi, cao ni ma) reads as its abbreviation. */
+function latinWords(text: string): Set<string> {
+  const words = text.split(/[^a-z0-9]+/).filter(Boolean);
+  const out = new Set(words);
+  for (let i = 0; i < words.length; i++) {
+    let joined = words[i]!;
+    for (let n = 1; n < 4 && i + n < words.length; n++) out.add((joined += words[i + n]!));
+  }
+  return out;
 }
 
 /** Words just before an insult that aim it at the operator (你这个…, 你们这帮…), or just after (…客服). */
@@ -91,7 +129,7 @@ function saidToOperator(u: Utterance, word: string): boolean {
 
 export function detectAbuse(u: Utterance, rules: CompiledRules): Flag[] {
   const abuse = rules.source.abuse;
-  const latin = new Set(u.text.split(/[^a-z0-9]+/).filter(Boolean));
+  const latin = latinWords(u.text);
   const reported = firstMatch(rules.reportedSpeech, u.text) !== null;
   const flags: Flag[] = [];
   for (const category of CATEGORIES) {

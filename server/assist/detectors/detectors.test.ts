@@ -46,6 +46,34 @@ describe('flag detectors', () => {
     expect(flagsOf('没有着火，就是楼道里有点烟味')).toEqual([]);
   });
 
+  it.each([
+    ['an overdose', '我吃了一整瓶安眠药，就想找个人说句话'],
+    ['a child swallowing a battery', '孩子把遥控器里的纽扣电池吞下去了，咋办啊'],
+    ['a fall with no answer', '我爸在卫生间摔倒了，喊他也不应，人起不来'],
+    ['someone on a roof edge', '对面楼顶站着个人，在边上晃，好像要往下跳'],
+    ['a child outside a balcony', '邻居家小孩一个人爬到阳台外面去了，快要掉下来了'],
+    ['gas in the stairwell', '楼道里一股好浓的煤气味，不晓得是哪家的'],
+  ])('sees an emergency described by what the caller sees: %s', (_what, text) => {
+    expect(flagsOf(text)[0]).toBe('urgent.emergency');
+  });
+
+  it.each([
+    ['chronic factory smoke (pollution)', '我们小区旁边那个厂每天晚上冒黑烟，臭得窗户都不敢开'],
+    ['a stove that will not light', '燃气灶打不着火，没漏气，就是点不着'],
+    ['a near miss', '井盖不见了，刚才差点有个小孩掉进去'],
+    ['a kitchen knife', '我拿刀去厨房切菜，刚好听到电话响'],
+    ['falling prices', '股票快要掉下来了，你们管不管'],
+  ])('raises no emergency for %s', (_what, text) => {
+    expect(flagsOf(text)).not.toContain('urgent.emergency');
+  });
+
+  it('reads typed pinyin as the characters it spells, but a sound run never crosses a pause', () => {
+    expect(flagsOf('sha bi jie xian yuan, ni dong bu dong a')).toContain('abuse.insult');
+    expect(flagsOf('ni de sheng yin hao xing gan a')).toContain('abuse.sexual');
+    // 冲煞了，你们 sounds like 杀了你 only if the pause is ignored.
+    expect(flagsOf('对面那家挂了个八卦镜对着我家，冲煞了，你们管不管')).not.toContain('abuse.threat');
+  });
+
   it('flags an unreasonable request with its basis and script, and the operator decides', () => {
     const [flag] = engine().analyze('拆迁的事信访已经三级终结了，可我还是不服，你们给我重新处理', { callerHash: null, atMs: at }).flags;
     expect(flag).toMatchObject({ kind: 'unreasonable', category: 'closed_by_petition', referral: 'petition' });
@@ -88,7 +116,7 @@ describe('flag detectors', () => {
     const calls = [0, 2, 6].map((hours) => at + hours * 3_600_000);
     const results = calls.map((atMs) => {
       const analysis = e.analyze('公积金提取怎么弄', { ...caller, atMs });
-      e.remember({ ...caller, atMs, scenarioId: analysis.suggestions[0]?.id ?? null, outcome: 'answered' });
+      e.remember({ ...caller, atMs, scenarioId: analysis.suggestions[0]?.id ?? null, place: analysis.place, outcome: 'answered' });
       return analysis.flags.filter((f) => f.kind === 'repeat');
     });
     expect(results[0]).toEqual([]);
@@ -97,6 +125,23 @@ describe('flag detectors', () => {
     // The same matter again on a later day is "same_issue".
     const nextWeek = at + 5 * 86_400_000;
     expect(e.analyze('公积金提取怎么弄', { ...caller, atMs: nextWeek }).flags.map((f) => f.category)).toContain('same_issue');
+  });
+
+  it('sees a complaint storm: five callers on one matter at one place within the hour, not five anywhere', () => {
+    const history = new MemoryCallerHistory();
+    const e = engine(history);
+    const call = (n: number, text: string, minutes: number) => {
+      const context = { callerHash: `hash-of-a-number-${n}`, atMs: at + minutes * 60_000 };
+      const analysis = e.analyze(text, context);
+      e.remember({ ...context, scenarioId: analysis.suggestions[0]?.id ?? null, place: analysis.place, outcome: 'answered' });
+      return analysis.flags.filter((f) => f.category === 'flood');
+    };
+    // GIVEN four callers about night works at four different sites
+    ['解放路', '中山路', '人民路', '建设路'].forEach((road, n) => expect(call(n, `${road}的工地半夜还在施工，吵得睡不着`, n)).toEqual([]));
+    // WHEN callers about one site follow, THEN the fifth about that site is a storm, with the place in the evidence
+    for (let n = 10; n < 14; n++) expect(call(n, '和平路地铁工地半夜施工，声音特别大', n)).toEqual([]);
+    const [flood] = call(14, '和平路那边地铁站工地十一点多了还在施工', 14);
+    expect(flood).toMatchObject({ kind: 'repeat', category: 'flood', evidence: [expect.stringContaining('和平路')] });
   });
 
   it('routes by the responsibility list and says why', () => {

@@ -7,7 +7,9 @@ import type { Utterance } from './utterance.ts';
  * Callers who call again and again, by the keyed hash of their number:
  *  - frequent: this call makes `calls` within a window of `rules/repeat.yaml` (3 in 24 h, 5 in 7 days);
  *  - same_issue: they called about the same scenario on an earlier day (same-day repeats are "frequent");
- *  - flood: many numbers on one scenario within the window, or one number many times within it.
+ *  - flood: many numbers on one matter within the window — one scenario, and one place when the
+ *    caller names one (five callers on night works at 和平路, not five anywhere in the city) —
+ *    or one number many times within it.
  * The flag lists the earlier calls, newest first, with their dates and outcomes.
  */
 const HOUR_MS = 3_600_000;
@@ -43,10 +45,11 @@ export function detectRepeat(u: Utterance, rules: CompiledRules, history: Caller
     }
   }
   if (topic) {
-    const recent = history.byTopic(topic, u.atMs - flood.withinMinutes * 60_000, u.atMs);
+    const recent = history.byTopic(topic, u.atMs - flood.withinMinutes * 60_000, u.atMs).filter((c) => !u.place || c.place === u.place);
     const callers = new Set(recent.map((c) => c.callerHash));
     if (u.callerHash) callers.add(u.callerHash);
-    if (callers.size >= flood.callers) flags.push({ kind: 'repeat', category: 'flood', severity: 'high', evidence: [`${callers.size} callers on ${topic} in ${flood.withinMinutes} min`] });
+    const where = u.place ? ` at ${u.place}` : '';
+    if (callers.size >= flood.callers) flags.push({ kind: 'repeat', category: 'flood', severity: 'high', evidence: [`${callers.size} callers on ${topic}${where} in ${flood.withinMinutes} min`] });
   }
   return flags;
 }

@@ -1,4 +1,5 @@
 import { normalizeText } from '../normalize.ts';
+import { placeOf } from '../place.ts';
 import type { Suggestion } from '../suggestion.ts';
 
 /** What every detector reads: the caller's words in the forms detectors match on, and what retrieval made of them. */
@@ -14,11 +15,13 @@ export interface Utterance {
   readonly atMs: number;
   /** The caller's content words (fillers and question frames left out). */
   readonly contentWords: readonly string[];
+  /** The place the caller names (和平路), or null. */
+  readonly place: string | null;
 }
 
 export function utterance(raw: string, suggestions: readonly Suggestion[], callerHash: string | null, atMs: number, contentWords: readonly string[]): Utterance {
   const text = normalizeText(raw);
-  return { raw, text, compact: text.replace(/ /g, ''), suggestions, callerHash, atMs, contentWords };
+  return { raw, text, compact: text.replace(/ /g, ''), suggestions, callerHash, atMs, contentWords, place: placeOf(text) };
 }
 
 /**
