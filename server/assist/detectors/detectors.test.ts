@@ -53,6 +53,7 @@ describe('flag detectors', () => {
     ['someone on a roof edge', '对面楼顶站着个人，在边上晃，好像要往下跳'],
     ['a child outside a balcony', '邻居家小孩一个人爬到阳台外面去了，快要掉下来了'],
     ['gas in the stairwell', '楼道里一股好浓的煤气味，不晓得是哪家的'],
+    ['a farewell that thanks the hotline for the past', '我不想活了，这是最后一个电话，谢谢你们以前帮过我，再见'],
   ])('sees an emergency described by what the caller sees: %s', (_what, text) => {
     expect(flagsOf(text)[0]).toBe('urgent.emergency');
   });
@@ -63,6 +64,8 @@ describe('flag detectors', () => {
     ['a near miss', '井盖不见了，刚才差点有个小孩掉进去'],
     ['a kitchen knife', '我拿刀去厨房切菜，刚好听到电话响'],
     ['falling prices', '股票快要掉下来了，你们管不管'],
+    ['a past rescue the caller praises', '我家孩子上个月掉河里被一个保安救起来了，现在没事了，想表扬他'],
+    ['a drill being planned', '我们单位要搞消防演练，模拟燃气泄漏和火灾，需要跟哪个部门报备'],
   ])('raises no emergency for %s', (_what, text) => {
     expect(flagsOf(text)).not.toContain('urgent.emergency');
   });

@@ -1,11 +1,13 @@
 import type { Flag } from '../flag.ts';
 import type { CompiledRules } from '../rules/compiled.ts';
+import { firstMatch } from '../rules/signal.ts';
 import type { Utterance } from './utterance.ts';
 
 /**
  * Emergencies (fire, gas, someone unconscious, self-harm, violence) and wide-impact
  * failures. A match right after a negation or a past/hypothetical marker (没有着火, 上次
- * 演练起火) is not an event. An emergency outranks everything else on the call.
+ * 演练起火) is not an event, nor is a whole utterance about a past event, a drill or a plan
+ * (`notNow`). An emergency outranks everything else on the call.
  */
 const NEGATION_WINDOW = 4;
 
@@ -21,6 +23,7 @@ function negated(text: string, evidence: string, negations: readonly string[]): 
 
 export function detectUrgent(u: Utterance, rules: CompiledRules): Flag[] {
   const { negations, categories } = rules.source.urgent;
+  if (firstMatch(rules.urgentNotNow, u.text)) return [];
   for (const { category, signals } of rules.urgent) {
     for (const signal of signals) {
       const evidence = signal.match(u.text);

@@ -15,6 +15,7 @@ export interface CompiledRules {
   readonly abuseSignals: Readonly<Record<'insult' | 'threat' | 'sexual', readonly Signal[]>>;
   readonly reportedSpeech: readonly Signal[];
   readonly recurring: readonly Signal[];
+  readonly urgentNotNow: readonly Signal[];
 }
 
 const cache = new WeakMap<Rules, CompiledRules>();
@@ -37,6 +38,7 @@ export function compile(rules: Rules): CompiledRules {
     },
     reportedSpeech: signals(rules.abuse.reported),
     recurring: signals(rules.intent.recurring),
+    urgentNotNow: signals(rules.urgent.notNow),
   };
   cache.set(rules, compiled);
   return compiled;

@@ -74,6 +74,8 @@ const urgentCategory = z.strictObject({
 export const urgentFileSchema = z.strictObject({
   /** A match right after one of these is not an event (没有着火, 不是漏气). */
   negations: z.array(z.string().min(1).max(20)).max(100).default([]),
+  /** The caller tells of a past event (to praise who helped), a drill or a plan: nothing urgent is happening now. */
+  notNow: z.array(signalSchema).max(50).default([]),
   categories: z.strictObject({ emergency: urgentCategory, high: urgentCategory }),
 });
 
