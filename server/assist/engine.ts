@@ -63,7 +63,8 @@ export class AssistEngine {
     const u = utterance(text, suggestions, call.callerHash, call.atMs, words);
     const abuse = detectAbuse(u, rules);
     const insults = abuse.filter((f) => f.category === 'insult').flatMap((f) => f.evidence);
-    const content = CONTENT_DETECTORS.flatMap((detect) => detect(withoutWords(u, insults), rules))
+    const request = withoutWords(u, insults);
+    const content = CONTENT_DETECTORS.flatMap((detect) => detect(request, rules))
       // Abuse is not small talk: a harasser gets the warning script, not the friendly closing one.
       .filter((f) => !(abuse.length && f.kind === 'no_request'));
     const flags = [...abuse, ...content, ...detectRepeat(u, rules, this.history)].sort(bySeverity);
