@@ -72,6 +72,14 @@ export interface FlagRecord {
   readonly decision?: { readonly decision: 'confirmed' | 'dismissed'; readonly by: string; readonly at: string };
 }
 
+/** The operator a queued call was given to by the dispatcher. */
+export interface OperatorAssignment {
+  readonly userId: string;
+  readonly username: string;
+  readonly displayName: string;
+  readonly assignedAt: string;
+}
+
 export interface CallRecord {
   readonly callSid: string;
   readonly accountSid: string;
@@ -94,6 +102,7 @@ export interface CallRecord {
   /** The knowledge-base scenario the caller's request came to (the repeat detector's topic). */
   topic?: string;
   flags?: FlagRecord[];
+  operator?: OperatorAssignment;
 }
 
 /** Twilio call statuses after which nothing more happens on the call. */
