@@ -51,6 +51,8 @@ export interface AuthConfig {
   readonly maxLockoutMs: number;
   /** Whether the session cookie is marked Secure (PUBLIC_URL is https). */
   readonly secureCookie: boolean;
+  /** Express's `trust proxy`: which proxies' X-Forwarded-For names the client (for per-address lockout). */
+  readonly trustProxy: boolean | number | string;
 }
 
 export type SpeechConfig =
@@ -121,6 +123,11 @@ const schema = z.object({
   LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(30),
   LOGIN_LOCKOUT_MS: positiveMs.default(60_000),
   LOGIN_LOCKOUT_MAX_MS: positiveMs.default(15 * 60_000),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d+|[\w.:/, -]+)$/, 'expected true, false, a hop count, or addresses/subnets such as loopback, 10.0.0.0/8')
+    .transform((v): boolean | number | string => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v))
+    .default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   STORE_FLUSH_MS: positiveMs.default(1000),
   MEDIA_MAX_FRAME_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
@@ -194,6 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
       lockoutMs: e.LOGIN_LOCKOUT_MS,
       maxLockoutMs: Math.max(e.LOGIN_LOCKOUT_MS, e.LOGIN_LOCKOUT_MAX_MS),
       secureCookie: e.PUBLIC_URL?.startsWith('https://') ?? false,
+      trustProxy: e.TRUST_PROXY,
     }),
     logLevel: e.LOG_LEVEL,
     storeFlushMs: e.STORE_FLUSH_MS,

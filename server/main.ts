@@ -145,6 +145,7 @@ export async function startHotline(config: Config, options: StartOptions): Promi
 
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.auth.trustProxy);
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true, calls: registry.size, streams: media.openStreams });
   });

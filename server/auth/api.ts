@@ -44,7 +44,7 @@ export function createAuthApi(deps: AuthApiDeps): express.Router {
       res.status(400).json({ error: 'expected {username, password}', code: 'bad_request', problems: body.error.issues.map((i) => ({ field: i.path.join('.'), problem: i.message })) });
       return;
     }
-    const result = await deps.auth.signIn(body.data.username, body.data.password, req.socket.remoteAddress ?? 'unknown');
+    const result = await deps.auth.signIn(body.data.username, body.data.password, req.ip ?? req.socket.remoteAddress ?? 'unknown');
     if (result.ok) {
       res.append('set-cookie', sessionCookie(result.sessionId, { ...cookieOptions, maxAgeMs: deps.sessionTtlMs }));
       res.json({ user: publicUser(result.principal) });

@@ -2,6 +2,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Authenticator } from '../auth/authenticator.ts';
+import { readCookie, SESSION_COOKIE } from '../auth/cookie.ts';
 import { editsKnowledge, type Principal } from '../auth/roles.ts';
 import type { KnowledgeHistory } from './history.ts';
 import { KnowledgeEditError, type KnowledgeLibrary } from './library.ts';
@@ -44,7 +45,8 @@ export function createKnowledgeApi(deps: KnowledgeApiDeps): express.Router {
   router.use(async (req, res, next) => {
     const who = await deps.auth.fromHeaders(req.headers);
     if (!who) {
-      res.status(401).json({ error: 'a Bearer token is required' });
+      const hadSession = readCookie(req.headers.cookie, SESSION_COOKIE) !== null;
+      res.status(401).json({ error: hadSession ? 'the session has ended: sign in again' : 'a Bearer token is required' });
       return;
     }
     // Searching is reading, though it is a POST.

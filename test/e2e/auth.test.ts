@@ -104,6 +104,8 @@ describe('sign-in, sessions and roles', () => {
     expect((await kb('DELETE', '/scenarios/pets.no_such', { cookie: manager })).status).toBe(404);
     expect((await kb('DELETE', '/scenarios/pets.no_such', { authorization: `Bearer ${t.config.consoleToken}` })).status).toBe(404);
     expect((await kb('GET', '/scenarios', {})).status).toBe(401);
+    const ended = await kb('GET', '/scenarios', { cookie: 'hotline_session=expired-or-forged' });
+    expect([ended.status, await ended.json()]).toEqual([401, { error: 'the session has ended: sign in again' }]);
   });
 
   it('keeps a session across a restart', async () => {
