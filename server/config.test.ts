@@ -39,6 +39,14 @@ describe('config', () => {
     expect(config.emulator.embedded).toBe(false);
   });
 
+  it('reads the sign-in settings, and which proxies to trust for the client address', () => {
+    expect(loadConfig({}).auth).toMatchObject({ sessionTtlMs: 43_200_000, sessionIdleMs: 1_800_000, maxFailuresPerUser: 5, lockoutMs: 60_000, trustProxy: false });
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).auth.trustProxy).toBe('loopback, 10.0.0.0/8');
+    expect(loadConfig({ TRUST_PROXY: '1' }).auth.trustProxy).toBe(1);
+    expect(error({ LOGIN_MAX_FAILURES: '0' }).variable).toBe('LOGIN_MAX_FAILURES');
+    expect(error({ SESSION_IDLE_MS: '-5' }).variable).toBe('SESSION_IDLE_MS');
+  });
+
   it('treats an empty value as not set, as .env files write it', () => {
     expect(loadConfig({ PUBLIC_URL: '', SPEECH_KEY: '' }).speech.provider).toBe('emulator');
   });

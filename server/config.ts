@@ -5,7 +5,7 @@ import { z } from 'zod';
 /**
  * The server's settings, read once from the environment at boot.
  *
- * Every default here is the offline mode: no accounts, the local speech-service
+ * Every default here is the offline mode: no cloud accounts, the local speech-service
  * emulator, lowdb files under ./data. Production (`NODE_ENV=production`) refuses the
  * offline defaults for secrets and refuses the emulator, naming the variable.
  *
@@ -28,11 +28,31 @@ export interface Config {
   readonly knowledgeDir: string;
   readonly rulesDir: string;
   readonly callerHashSecret: string;
+  /** The service token for tools (simulate, bench:media, the demo dialer, scripts on the knowledge API). */
   readonly consoleToken: string;
+  readonly auth: AuthConfig;
   readonly logLevel: string;
   readonly storeFlushMs: number;
   readonly media: { readonly maxFrameBytes: number; readonly reconnectBufferMs: number };
   readonly demoIntervalMs: number;
+}
+
+export interface AuthConfig {
+  /** A session ends this long after sign-in (one shift). */
+  readonly sessionTtlMs: number;
+  /** …or after this long without use (an open console keeps it in use). */
+  readonly sessionIdleMs: number;
+  /** Failed sign-ins for one username before it is locked out for a while. */
+  readonly maxFailuresPerUser: number;
+  /** Failed sign-ins from one address (any usernames) before it is locked out. */
+  readonly maxFailuresPerAddress: number;
+  /** The first lockout; each further failure doubles it, up to `maxLockoutMs`. */
+  readonly lockoutMs: number;
+  readonly maxLockoutMs: number;
+  /** Whether the session cookie is marked Secure (PUBLIC_URL is https). */
+  readonly secureCookie: boolean;
+  /** Express's `trust proxy`: which proxies' X-Forwarded-For names the client (for per-address lockout). */
+  readonly trustProxy: boolean | number | string;
 }
 
 export type SpeechConfig =
@@ -97,6 +117,17 @@ const schema = z.object({
   RULES_DIR: z.string().min(1).default('./rules'),
   CALLER_HASH_SECRET: z.string().min(16, 'expected at least 16 characters').default(OFFLINE_SECRETS.CALLER_HASH_SECRET),
   CONSOLE_TOKEN: z.string().min(8, 'expected at least 8 characters').default(OFFLINE_SECRETS.CONSOLE_TOKEN),
+  SESSION_TTL_MS: positiveMs.default(12 * 3_600_000),
+  SESSION_IDLE_MS: positiveMs.default(30 * 60_000),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(30),
+  LOGIN_LOCKOUT_MS: positiveMs.default(60_000),
+  LOGIN_LOCKOUT_MAX_MS: positiveMs.default(15 * 60_000),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d+|[\w.:/, -]+)$/, 'expected true, false, a hop count, or addresses/subnets such as loopback, 10.0.0.0/8')
+    .transform((v): boolean | number | string => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v))
+    .default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   STORE_FLUSH_MS: positiveMs.default(1000),
   MEDIA_MAX_FRAME_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
@@ -162,6 +193,16 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     rulesDir: path.resolve(cwd, e.RULES_DIR),
     callerHashSecret: e.CALLER_HASH_SECRET,
     consoleToken: e.CONSOLE_TOKEN,
+    auth: Object.freeze({
+      sessionTtlMs: e.SESSION_TTL_MS,
+      sessionIdleMs: e.SESSION_IDLE_MS,
+      maxFailuresPerUser: e.LOGIN_MAX_FAILURES,
+      maxFailuresPerAddress: e.LOGIN_MAX_FAILURES_PER_ADDRESS,
+      lockoutMs: e.LOGIN_LOCKOUT_MS,
+      maxLockoutMs: Math.max(e.LOGIN_LOCKOUT_MS, e.LOGIN_LOCKOUT_MAX_MS),
+      secureCookie: e.PUBLIC_URL?.startsWith('https://') ?? false,
+      trustProxy: e.TRUST_PROXY,
+    }),
     logLevel: e.LOG_LEVEL,
     storeFlushMs: e.STORE_FLUSH_MS,
     media: Object.freeze({ maxFrameBytes: e.MEDIA_MAX_FRAME_BYTES, reconnectBufferMs: e.RECONNECT_BUFFER_MS }),

@@ -10,8 +10,14 @@ import { AssistEngine } from './assist/engine.ts';
 import { LiveFlags } from './assist/live-flags.ts';
 import { LiveSuggester } from './assist/live-suggestions.ts';
 import { RuleLibrary } from './assist/rules/library.ts';
+import { createAuthApi } from './auth/api.ts';
+import { Authenticator } from './auth/authenticator.ts';
+import { SessionStore } from './auth/sessions.ts';
+import { LoginThrottle } from './auth/throttle.ts';
+import { UserStore } from './auth/users.ts';
+import { Dispatcher } from './calls/dispatcher.ts';
 import { CallRegistry } from './calls/registry.ts';
-import { ConfigError, loadConfig, OFFLINE_SECRETS, type Config } from './config.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
 import { attachConsole, type ConsoleServer } from './console/namespace.ts';
 import { consolePage } from './console/page.ts';
 import { IvrEngine } from './ivr/engine.ts';
@@ -19,6 +25,7 @@ import { FlowLibrary } from './ivr/library.ts';
 import { createKnowledgeApi } from './knowledge/api.ts';
 import { KnowledgeHistory } from './knowledge/history.ts';
 import { KnowledgeLibrary } from './knowledge/library.ts';
+import { seedDemoAccounts, type DemoAccount } from './auth/demo-accounts.ts';
 import { createLogger } from './log.ts';
 import { MediaStreamServer } from './media/stream-server.ts';
 import { Metrics } from './metrics.ts';
@@ -45,6 +52,9 @@ export interface Hotline {
   readonly publicUrl: string;
   readonly consoleUrl: string;
   readonly registry: CallRegistry;
+  readonly dispatcher: Dispatcher;
+  /** Console accounts (DATA_DIR/users.json). */
+  readonly users: UserStore;
   readonly flows: FlowLibrary;
   readonly knowledge: KnowledgeLibrary;
   readonly metrics: Metrics;
@@ -63,6 +73,8 @@ const VERSION = '0.1.0';
 const DRAIN_MS = 30_000;
 /** How far back repeat-caller history reaches at boot (the longest rule window is a week; same-issue a month). */
 const HISTORY_WINDOW_MS = 31 * 86_400_000;
+/** How often sessions of accounts disabled (or re-passworded) from the command line are ended. */
+const ACCOUNT_SWEEP_MS = 15_000;
 
 export async function startHotline(config: Config, options: StartOptions): Promise<Hotline> {
   const log = options.logger;
@@ -78,6 +90,22 @@ export async function startHotline(config: Config, options: StartOptions): Promi
     if (call.selfService) metrics.selfService.inc({ outcome: call.selfService.outcome });
     for (const use of call.kbUsed ?? []) metrics.kbUsed.inc({ rank: String(use.rank ?? 'other') });
   });
+
+  const dispatcher = new Dispatcher({ registry, logger: log.child({ part: 'dispatcher' }) });
+
+  const users = new UserStore(path.join(config.dataDir, 'users.json'));
+  await users.open();
+  const sessions = new SessionStore(path.join(config.dataDir, 'sessions.json'), { ttlMs: config.auth.sessionTtlMs, idleMs: config.auth.sessionIdleMs, logger: log.child({ part: 'sessions' }) });
+  await sessions.open();
+  const throttle = new LoginThrottle({
+    perUser: { maxFailures: config.auth.maxFailuresPerUser },
+    perAddress: { maxFailures: config.auth.maxFailuresPerAddress },
+    lockoutMs: config.auth.lockoutMs,
+    maxLockoutMs: config.auth.maxLockoutMs,
+  });
+  const auth = new Authenticator({ users, sessions, throttle, serviceToken: config.consoleToken, logger: log.child({ part: 'auth' }) });
+  const accountSweep = setInterval(() => void auth.sweep().catch((error: unknown) => log.error({ err: error }, 'account sweep failed')), ACCOUNT_SWEEP_MS);
+  accountSweep.unref();
 
   const flows = new FlowLibrary(config.flowsDir, log.child({ part: 'ivr' }));
   await flows.load();
@@ -117,6 +145,7 @@ export async function startHotline(config: Config, options: StartOptions): Promi
 
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.auth.trustProxy);
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true, calls: registry.size, streams: media.openStreams });
   });
@@ -136,7 +165,8 @@ export async function startHotline(config: Config, options: StartOptions): Promi
     metrics,
     logger: log.child({ part: 'webhooks' }),
   }));
-  app.use('/api/knowledge', createKnowledgeApi({ library: knowledge, history: knowledgeHistory, token: config.consoleToken, logger: log.child({ part: 'knowledge-api' }) }));
+  app.use('/api/auth', createAuthApi({ auth, secureCookie: config.auth.secureCookie, sessionTtlMs: config.auth.sessionTtlMs, logger: log.child({ part: 'auth-api' }) }));
+  app.use('/api/knowledge', createKnowledgeApi({ library: knowledge, history: knowledgeHistory, auth, logger: log.child({ part: 'knowledge-api' }) }));
   app.use('/console', await consolePage());
   app.get('/', (_req, res) => res.redirect('/console'));
 
@@ -144,11 +174,13 @@ export async function startHotline(config: Config, options: StartOptions): Promi
   const io: ConsoleServer = new Server(server, { serveClient: false, destroyUpgrade: false, cors: { origin: false } });
   attachConsole(io, {
     registry,
+    dispatcher,
+    auth,
     suggester,
     flags,
     playWarning: (call) => callControl.playWarning(call, rules.current.abuse.escalation.warning),
     knowsScenario: (id) => knowledge.scenario(id) !== undefined,
-    token: config.consoleToken, info: { speech: config.speech.provider, version: VERSION }, metrics, logger: log.child({ part: 'console' }) });
+    info: { speech: config.speech.provider, version: VERSION }, metrics, logger: log.child({ part: 'console' }) });
 
   const media = new MediaStreamServer({
     path: MEDIA_STREAM_PATH,
@@ -182,12 +214,15 @@ export async function startHotline(config: Config, options: StartOptions): Promi
     publicUrl,
     consoleUrl: `http://${localHost}:${port}/console`,
     registry,
+    dispatcher,
+    users,
     flows,
     knowledge,
     metrics,
     emulator,
     close() {
       closing ??= (async () => {
+        clearInterval(accountSweep);
         flows.close();
         knowledge.close();
         rules.close();
@@ -197,6 +232,7 @@ export async function startHotline(config: Config, options: StartOptions): Promi
         await recognizers.close?.();
         registry.close();
         await store.close();
+        await sessions.close();
         io.close();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -205,6 +241,16 @@ export async function startHotline(config: Config, options: StartOptions): Promi
       return closing;
     },
   };
+}
+
+/** The demo accounts to sign in with, or how to create the first account. */
+function accountLines(accounts: readonly DemoAccount[], users: number): string {
+  if (accounts.length) {
+    const rows = accounts.map((a) => `            ${a.username.padEnd(8)} ${a.password.padEnd(13)} ${a.role.padEnd(10)} ${a.displayName}`);
+    return `  Sign in:  demo accounts (username, password, role):\n${rows.join('\n')}\n`;
+  }
+  if (users === 0) return `  Sign in:  no accounts yet. Create the first admin:\n            npm run user -- add admin --role admin --name 管理员   (asks for the password)\n`;
+  return `  Sign in:  with an account made by \`npm run user -- add\` (\`npm run user -- list\` shows them)\n`;
 }
 
 function speechFactory(config: Config, emulatorUrl: string, log: Logger): RecognizerFactory {
@@ -223,7 +269,7 @@ function speechFactory(config: Config, emulatorUrl: string, log: Logger): Recogn
 async function main(): Promise<void> {
   const dotenv = await import('dotenv');
   dotenv.config({ quiet: true });
-  const demo = process.argv.includes('--demo');
+  const demo = process.argv.includes('--demo') || process.env['npm_config_demo'] === 'true';
   let config: Config;
   try {
     config = loadConfig(process.env);
@@ -234,10 +280,13 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  if (demo && config.env === 'production') {
+    console.error('Configuration error: demo mode seeds accounts with published passwords and is refused with NODE_ENV=production');
+    process.exit(1);
+  }
   const log = createLogger(config.logLevel, { pretty: process.stdout.isTTY });
   const hotline = await startHotline(config, { logger: log });
-  // The offline passphrase can go in the link; a real one is a secret and stays out of the output.
-  const consoleLink = config.consoleToken === OFFLINE_SECRETS.CONSOLE_TOKEN ? `${hotline.consoleUrl}#token=${encodeURIComponent(config.consoleToken)}` : hotline.consoleUrl;
+  const accounts = demo ? await seedDemoAccounts(hotline.users) : [];
   let dialer: { stop(): Promise<void> } | null = null;
   if (demo) {
     const { startDemoDialer } = await import('./cli/demo.ts');
@@ -245,7 +294,8 @@ async function main(): Promise<void> {
   }
   process.stdout.write(
     `\n  hotline-desk is running.\n` +
-      `  Console:  ${consoleLink}\n` +
+      `  Console:  ${hotline.consoleUrl}\n` +
+      accountLines(accounts, hotline.users.size) +
       `  Webhooks: ${hotline.publicUrl}${TWILIO_BASE_PATH}/voice  (status callback: ${TWILIO_BASE_PATH}/status)\n` +
       `  Speech:   ${config.speech.provider === 'emulator' ? 'local speech-service EMULATOR (test/demo device, not real recognition)' : 'Azure Speech'}\n` +
       (demo ? `  Demo:     a simulated call every ${Math.round(config.demoIntervalMs / 1000)} s\n` : `  Try:      npm run simulate -- test/fixtures/scenarios/gjj-rent.json\n`) +

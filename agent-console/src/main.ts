@@ -7,6 +7,7 @@ import type { LiveFlag } from '../../server/assist/live-flags.ts';
 import { flagLabel, renderFlags } from './flags.ts';
 import { renderSuggestions } from './suggestions.ts';
 import { el } from './dom.ts';
+import { setupSession } from './session.ts';
 
 /**
  * The console: live calls on the left; on the right the chosen call's IVR path, its live
@@ -33,16 +34,6 @@ let selected: string | null = null;
 const ENDED_KEPT_MS = 60_000;
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-
-function tokenFromPage(): string | null {
-  const hash = new URLSearchParams(location.hash.slice(1));
-  const fromHash = hash.get('token');
-  if (fromHash) {
-    sessionStorage.setItem('console-token', fromHash);
-    history.replaceState(null, '', location.pathname); // keep the token out of the address bar
-  }
-  return fromHash ?? sessionStorage.getItem('console-token');
-}
 
 function view(summary: CallSummary): CallView {
   let v = calls.get(summary.callSid);
@@ -105,6 +96,7 @@ function renderCall(): void {
   $('call-caller').textContent = v.summary.caller;
   $('call-state').replaceWith(Object.assign(stateBadge(v.summary), { id: 'call-state' }));
   $('call-queue').textContent = v.summary.queue ? `${t('queue')}: ${queueName(v.summary.queue)}` : '';
+  $('call-operator').textContent = v.summary.operator ? `${t('assignedTo')}: ${v.summary.operator.displayName}` : '';
   const steps = v.summary.ivrPath.map((s) => stepLabel(s, v.summary.queue)).filter((label): label is string => label !== null);
   $('ivr-path').replaceChildren(...steps.map((label) => el('li', undefined, label)));
   for (const speaker of ['caller', 'operator'] as const) {
@@ -199,11 +191,20 @@ function transcript(line: TranscriptLine): void {
   if (line.callSid === selected) renderCall();
 }
 
-const token = tokenFromPage();
+// The session cookie goes with the WebSocket handshake by itself (same origin).
 const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io('/console', {
-  auth: { token: token ?? '' },
   transports: ['websocket'],
   autoConnect: false,
+});
+const session = setupSession(socket, {
+  signedIn: () => setConnection('connecting'),
+  signedOut: () => {
+    calls.clear();
+    selected = null;
+    renderList();
+    renderCall();
+  },
+  alert: showAlert,
 });
 
 function setConnection(state: 'online' | 'offline' | 'connecting'): void {
@@ -219,15 +220,7 @@ socket.on('connect', () => {
 });
 socket.on('disconnect', () => setConnection('offline'));
 socket.on('connect_error', (error) => {
-  if (error.message === 'unauthorized') {
-    sessionStorage.removeItem('console-token');
-    $('desk').hidden = true;
-    $('login').hidden = false;
-    const message = $('login-error');
-    message.hidden = false;
-    message.textContent = t('badToken');
-    socket.disconnect();
-  } else setConnection('offline');
+  if (error.message !== 'unauthorized') setConnection('offline');
 });
 socket.on('server:info', (info) => {
   const badge = $('speech-mode');
@@ -235,6 +228,9 @@ socket.on('server:info', (info) => {
   badge.textContent = t('emulatorMode');
 });
 socket.on('calls:snapshot', (snapshot) => {
+  // A reconnect's snapshot is the whole truth: calls no longer ours or live are dropped.
+  const live = new Set(snapshot.map((s) => s.callSid));
+  for (const [sid, v] of calls) if (!live.has(sid) && v.summary.state !== 'ended') calls.delete(sid);
   for (const summary of snapshot) view(summary);
   if (!selected && snapshot[0]) choose(snapshot[0].callSid);
   renderList();
@@ -246,7 +242,10 @@ socket.on('call:started', (summary) => {
   renderList();
 });
 socket.on('call:updated', (summary) => {
+  // An operator first hears of a call when it is given to them: show it at once.
+  const isNew = !calls.has(summary.callSid);
   view(summary);
+  if (isNew && (!selected || calls.get(selected)?.summary.state === 'ended')) choose(summary.callSid);
   renderList();
   if (summary.callSid === selected) renderCall();
 });
@@ -288,22 +287,15 @@ socket.on('call:ended', ({ callSid, endedAt }) => {
   }, ENDED_KEPT_MS);
 });
 
-$('login').addEventListener('submit', (event) => {
-  event.preventDefault();
-  const value = $<HTMLInputElement>('token').value.trim();
-  sessionStorage.setItem('console-token', value);
-  socket.auth = { token: value };
-  socket.connect();
-});
 $('lang').addEventListener('click', () => {
   toggleLanguage();
   translatePage();
   renderList();
   renderCall();
+  session.render();
   setConnection(socket.connected ? 'online' : 'offline');
 });
 
 translatePage();
 setConnection('connecting');
-if (token) socket.connect();
-else $('login').hidden = false;
+void session.start();

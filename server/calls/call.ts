@@ -72,6 +72,14 @@ export interface FlagRecord {
   readonly decision?: { readonly decision: 'confirmed' | 'dismissed'; readonly by: string; readonly at: string };
 }
 
+/** The operator a queued call was given to by the dispatcher. */
+export interface OperatorAssignment {
+  readonly userId: string;
+  readonly username: string;
+  readonly displayName: string;
+  readonly assignedAt: string;
+}
+
 export interface CallRecord {
   readonly callSid: string;
   readonly accountSid: string;
@@ -96,6 +104,7 @@ export interface CallRecord {
   /** The place the caller named (和平路): with the topic, what a complaint storm is about. */
   place?: string;
   flags?: FlagRecord[];
+  operator?: OperatorAssignment;
 }
 
 /** Twilio call statuses after which nothing more happens on the call. */

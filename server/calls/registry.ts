@@ -4,7 +4,7 @@ import { maskPhone } from '../log.ts';
 import type { RecognitionResult } from '../speech/recognizer.ts';
 import type { CallStore } from '../store/store.ts';
 import { callerHash } from './caller-hash.ts';
-import { TERMINAL_STATUSES, type CallRecord, type IvrStep, type FlagRecord, type KbUse, type SelfServiceRecord, type StreamInfo } from './call.ts';
+import { TERMINAL_STATUSES, type CallRecord, type IvrStep, type FlagRecord, type KbUse, type OperatorAssignment, type SelfServiceRecord, type StreamInfo } from './call.ts';
 
 /**
  * The one registry of live calls, keyed by CallSid. Webhooks, the media socket and the
@@ -19,6 +19,7 @@ export interface CallEvents {
   started: [call: CallRecord];
   ivr: [call: CallRecord, step: IvrStep];
   queued: [call: CallRecord];
+  assigned: [call: CallRecord];
   transcript: [call: CallRecord, result: RecognitionResult];
   ended: [call: CallRecord];
 }
@@ -144,6 +145,14 @@ export class CallRegistry extends EventEmitter<CallEvents> {
     if (intent) call.intent = intent;
     this.changed(call);
     this.emit('queued', call);
+  }
+
+  /** Gives a queued call to an operator (the dispatcher decides who). */
+  assign(call: CallRecord, operator: Omit<OperatorAssignment, 'assignedAt'>): void {
+    call.operator = { ...operator, assignedAt: this.now().toISOString() };
+    this.changed(call);
+    this.options.logger.info({ callSid: call.callSid, operator: operator.username }, 'call assigned');
+    this.emit('assigned', call);
   }
 
   streamStarted(call: CallRecord, streamSid: string): StreamInfo {

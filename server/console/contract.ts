@@ -6,6 +6,8 @@ import type { FlagsUpdate, LiveFlag, SupervisorAlert } from '../assist/live-flag
 import type { SuggestionUpdate } from '../assist/live-suggestions.ts';
 import type { Suggestion } from '../assist/suggestion.ts';
 import type { CallState, IvrStep, KbUse, SelfServiceRecord, TranscriptEntry } from '../calls/call.ts';
+import type { Principal, Role } from '../auth/roles.ts';
+import type { OperatorState, OperatorStatus } from '../calls/dispatcher.ts';
 import type { Speaker } from '../speech/recognizer.ts';
 
 export const CONSOLE_NAMESPACE = '/console';
@@ -22,6 +24,8 @@ export interface CallSummary {
   readonly ivrPath: readonly IvrStep[];
   /** What the caller asked the IVR's self-service, and how it went. */
   readonly selfService?: SelfServiceRecord;
+  /** The operator the call was given to. */
+  readonly operator?: { readonly username: string; readonly displayName: string };
 }
 
 export interface CallDetail extends CallSummary {
@@ -64,8 +68,29 @@ export interface ServerInfo {
   readonly version: string;
 }
 
+/** Who this socket acts for. */
+export interface ConsoleIdentity {
+  readonly username: string;
+  readonly displayName: string;
+  readonly role: Role;
+  /** The service token (tools): sees every call, acts on none. */
+  readonly service: boolean;
+}
+
+export type { OperatorState, OperatorStatus };
+export type OperatorStateResult = { ok: true; status: OperatorStatus } | { ok: false; error: string };
+
+/**
+ * What reaches whom: an operator receives the events of the calls assigned to them
+ * (socket.io room `call:<CallSid>`) and their own state; supervisors, managers, admins
+ * and the service token receive every call's events (room `supervisors`) and every
+ * operator's state.
+ */
 export interface ServerToClientEvents {
   'server:info': (info: ServerInfo) => void;
+  'session:identity': (me: ConsoleIdentity) => void;
+  /** An operator's state (available, busy, after-call work): their own, or everyone's for supervisors. */
+  'operator:state': (status: OperatorStatus) => void;
   'calls:snapshot': (calls: CallSummary[]) => void;
   'call:started': (call: CallSummary) => void;
   'call:updated': (call: CallSummary) => void;
@@ -77,7 +102,7 @@ export interface ServerToClientEvents {
   'suggestions:update': (update: SuggestionUpdate) => void;
   /** The flags on a call, whole, whenever one is raised, grows or is decided. */
   'flags:update': (update: FlagsUpdate) => void;
-  /** For supervisors: a threat, an emergency, repeated abuse. */
+  /** For supervisors (and the call's operator): a threat, an emergency, repeated abuse. */
   'alert:supervisor': (alert: SupervisorAlert & { caller: string }) => void;
 }
 
@@ -91,8 +116,9 @@ export interface ClientToServerEvents {
   'flag:decide': (request: FlagDecisionRequest, ack: (result: FlagDecisionResult) => void) => void;
   /** Plays the warning to an abusive caller and ends the call (offered once the abuse count reaches `warnAt`). */
   'call:warn': (callSid: string, ack: (result: { ok: true } | { ok: false; error: string }) => void) => void;
+  /** An operator setting their own state; refused for other roles. */
+  'operator:state': (state: OperatorState, ack: (result: OperatorStateResult) => void) => void;
 }
 
-export interface SocketData {
-  readonly role: 'operator';
-}
+/** Set by the namespace's authentication middleware from the session cookie or the service token. */
+export type SocketData = Principal;

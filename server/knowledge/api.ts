@@ -1,7 +1,9 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { sameSecret } from '../console/token.ts';
+import type { Authenticator } from '../auth/authenticator.ts';
+import { readCookie, SESSION_COOKIE } from '../auth/cookie.ts';
+import { editsKnowledge, type Principal } from '../auth/roles.ts';
 import type { KnowledgeHistory } from './history.ts';
 import { KnowledgeEditError, type KnowledgeLibrary } from './library.ts';
 
@@ -20,26 +22,40 @@ import { KnowledgeEditError, type KnowledgeLibrary } from './library.ts';
  * Every change is validated like the files, written to the scenario's domain file, and in
  * force when the response arrives (hot reload: live calls keep running). Problems come
  * back as 400 with `problems: [{field, problem}]`; 404 and 409 as their names say.
- * Access needs the console token as a Bearer token (manager roles arrive with logins).
+ * Access: a signed-in session (the console's cookie) or the service token as a Bearer
+ * token (tools). Everyone signed in may read and search; changes need the role manager or
+ * admin, or the service token (401 when not signed in, 403 with the reason otherwise).
  */
 export interface KnowledgeApiDeps {
   readonly library: KnowledgeLibrary;
   readonly history: KnowledgeHistory;
-  readonly token: string;
+  readonly auth: Authenticator;
   readonly logger: Logger;
 }
+
+/** Who made a change, as the history records it (the service token stays `console-token`). */
+const authorOf = (who: Principal) => (who.kind === 'service' ? 'console-token' : who.username);
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 const searchBody = z.object({ text: z.string().min(1).max(2000), limit: z.number().int().min(1).max(20).default(5) });
 const createQuery = z.object({ domain: z.string().trim().min(1).max(200).optional() });
 
 export function createKnowledgeApi(deps: KnowledgeApiDeps): express.Router {
   const router = express.Router();
-  router.use((req, res, next) => {
-    const token = req.get('authorization')?.replace(/^Bearer\s+/i, '');
-    if (!token || !sameSecret(token, deps.token)) {
-      res.status(401).json({ error: 'a Bearer token is required' });
+  router.use(async (req, res, next) => {
+    const who = await deps.auth.fromHeaders(req.headers);
+    if (!who) {
+      const hadSession = readCookie(req.headers.cookie, SESSION_COOKIE) !== null;
+      res.status(401).json({ error: hadSession ? 'the session has ended: sign in again' : 'a Bearer token is required' });
       return;
     }
+    // Searching is reading, though it is a POST.
+    const writes = WRITES.has(req.method) && req.path !== '/search';
+    if (writes && who.kind === 'user' && !editsKnowledge(who.role)) {
+      res.status(403).json({ error: `changing the knowledge base needs the role manager or admin; ${who.username} is ${who.role}` });
+      return;
+    }
+    res.locals['who'] = who;
     next();
   });
   router.use(express.json({ limit: '1mb' }));
@@ -67,16 +83,16 @@ export function createKnowledgeApi(deps: KnowledgeApiDeps): express.Router {
 
   router.post('/scenarios', async (req, res) => {
     const query = createQuery.safeParse(req.query);
-    const saved = await deps.library.save(req.body, { mode: 'create', author: 'console-token', ...(query.success && query.data.domain ? { domain: query.data.domain } : {}) });
+    const saved = await deps.library.save(req.body, { mode: 'create', author: authorOf(res.locals['who'] as Principal), ...(query.success && query.data.domain ? { domain: query.data.domain } : {}) });
     res.status(201).json(saved);
   });
 
   router.put('/scenarios/:id', async (req, res) => {
-    res.json(await deps.library.save(req.body, { mode: 'update', id: req.params.id, author: 'console-token' }));
+    res.json(await deps.library.save(req.body, { mode: 'update', id: req.params.id, author: authorOf(res.locals['who'] as Principal) }));
   });
 
   router.delete('/scenarios/:id', async (req, res) => {
-    res.json(await deps.library.retire(req.params.id, 'console-token'));
+    res.json(await deps.library.retire(req.params.id, authorOf(res.locals['who'] as Principal)));
   });
 
   router.post('/search', (req, res) => {

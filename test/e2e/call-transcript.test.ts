@@ -33,7 +33,7 @@ describe('a whole call, end to end', () => {
     t.call(scenario, { pace, onEvent: (e) => events.push(e) });
 
   it('shows each caller sentence as partials then a final, in order, for the right call', async () => {
-    const client = await consoleClient(t.url, t.config.consoleToken);
+    const client = await consoleClient(t.url, await t.signIn('super'));
     // Real-time pace, as on a live call: partials are volatile, so a burst faster than
     // real time may rightly skip some.
     const a = simulate(A, [], 'realtime');
@@ -70,7 +70,7 @@ describe('a whole call, end to end', () => {
   });
 
   it('gives a console the transcript so far of a live call on request, and never the raw number', async () => {
-    const client = await consoleClient(t.url, t.config.consoleToken);
+    const client = await consoleClient(t.url, await t.signIn('super'));
     const call = simulate({ ...A, caller_says: ['我想查一下社保缴费记录'], operator_says: ['好的，请您稍等，我帮您查询'] }, [], 'realtime');
     const running = call.run();
     await until(() => client.lines.some((l) => l.callSid === call.callSid && l.final), 15_000, 'a final line');

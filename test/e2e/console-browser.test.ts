@@ -1,37 +1,54 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseScenario, readScenario } from '../../server/simulator/scenario.ts';
 import { launchChromium } from '../support/browser.ts';
 import { startTestHotline, type TestHotline } from '../support/hotline.ts';
 
-// GIVEN the console open in real Chromium; WHEN a simulated caller talks to the hotline;
-// THEN the page lists the call (number masked), shows what caller and operator say side by side,
-// and the knowledge base's answer to the question the caller asked the IVR.
+// GIVEN the console open in real Chromium, an operator signed in through its form; WHEN a simulated
+// caller talks to the hotline; THEN the call is given to that operator, and the page lists it (number
+// masked), shows what caller and operator say side by side, and the knowledge base's answer to the
+// question the caller asked the IVR.
 describe('console page in a real browser', () => {
   let t: TestHotline;
   let browser: Browser;
   beforeAll(async () => {
     [t, browser] = await Promise.all([startTestHotline(), launchChromium()]);
+    await t.hotline.users.add({ username: 'op1', role: 'operator', displayName: '坐席一号', password: 'op1-password' });
   });
+
+  /** Opens the console and signs in through its form. */
+  async function signIn(username: string, password: string): Promise<Page> {
+    const page = await browser.newPage();
+    await page.goto(`${t.url}/console`);
+    await page.locator('#login').waitFor({ state: 'visible' });
+    expect(await page.locator('#login button[type="submit"]').textContent()).toBe('登录');
+    await page.fill('#username', username);
+    await page.fill('#password', password);
+    await page.click('#login button[type="submit"]');
+    return page;
+  }
   afterAll(async () => {
     await browser?.close();
     await t?.close();
   });
 
   it('shows the live transcript of a call as it is spoken', async () => {
-    const page = await browser.newPage();
+    const page = await signIn('op1', 'op1-password');
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${t.url}/console#token=${t.config.consoleToken}`);
     await page.locator('#connection[data-state="online"]').waitFor();
-    expect(new URL(page.url()).hash).toBe(''); // the token leaves the address bar
+    // Who is signed in, and their state: an operator starts available.
+    expect(await page.locator('#me-name').textContent()).toBe('坐席一号');
+    expect(await page.locator('#me-role').textContent()).toBe('话务员');
+    await page.locator('#op-state-box[data-state="available"]').waitFor();
 
     const scenario = await readScenario('test/fixtures/scenarios/gjj-rent.json');
     const call = t.call(scenario);
     const running = call.run();
 
     const item = page.locator(`#calls li[data-call-sid="${call.callSid}"]`);
-    await item.waitFor({ timeout: 10_000 });
+    await item.waitFor({ timeout: 20_000 }); // once the IVR hands it to an operator
+    expect(await page.locator('#call-operator').textContent()).toContain('坐席一号');
     expect(await item.locator('.caller').textContent()).toBe('+86 138****1234');
     // The first call is chosen by itself; a partial shows before the final replaces it.
     const callerSide = page.locator('.side[data-speaker="caller"]');
@@ -52,9 +69,12 @@ describe('console page in a real browser', () => {
     await top.locator('.points dt', { hasText: '材料' }).first().waitFor();
     await top.locator('button.use').click();
     await top.locator('button.use:disabled', { hasText: '已采用' }).waitFor({ timeout: 5000 });
-    expect(t.hotline.registry.get(call.callSid)?.kbUsed).toEqual([expect.objectContaining({ id: 'gjj.withdraw_rent', rank: 1 })]);
+    expect(t.hotline.registry.get(call.callSid)?.kbUsed).toEqual([expect.objectContaining({ id: 'gjj.withdraw_rent', rank: 1, operator: 'op1' })]);
     await running;
     await page.locator(`#calls li[data-call-sid="${call.callSid}"][data-state="ended"]`).waitFor({ timeout: 15_000 });
+    // The call's end puts the operator in after-call work.
+    await page.locator('#op-state-box[data-state="after_call_work"]').waitFor({ timeout: 5000 });
+    expect(t.hotline.dispatcher.status(t.hotline.users.find('op1')!.id)?.state).toBe('after_call_work');
     expect(await callerSide.locator('.line.final').allTextContents()).toEqual(scenario.caller_says.map((s) => expect.stringContaining(s)));
     expect(await page.content()).not.toContain('13800001234');
     expect(errors).toEqual([]);
@@ -65,11 +85,15 @@ describe('console page in a real browser', () => {
   }, 60_000);
 
   it('shows flags with the words they rest on, alerts on a threat, and records the operator dismissing one', async () => {
-    const page = await browser.newPage();
+    const page = await signIn('op1', 'op1-password');
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${t.url}/console#token=${t.config.consoleToken}`);
     await page.locator('#connection[data-state="online"]').waitFor();
+    // Back from after-call work: the operator switches to available, and the server has it.
+    await page.locator('#op-state-box[data-state="after_call_work"]').waitFor();
+    await page.selectOption('#op-state', 'available');
+    await page.locator('#op-state-box[data-state="available"]').waitFor();
+    expect(t.hotline.dispatcher.status(t.hotline.users.find('op1')!.id)?.state).toBe('available');
     const scenario = parseScenario({ caller: '+8613600006666', ivr: ['0'], caller_says: ['你们这帮废物', '我明天就去你们单位门口堵你'], operator_says: ['请您文明用语'] });
     const call = t.call(scenario, { pace: 'realtime' });
     const running = call.run();
@@ -87,11 +111,25 @@ describe('console page in a real browser', () => {
     expect(errors).toEqual([]);
   }, 60_000);
 
-  it('asks for the passphrase when the token is wrong', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${t.url}/console#token=wrong-token`);
+  it('refuses a wrong password in Chinese, and signs out', async () => {
+    const page = await signIn('op1', 'not-the-password');
     await page.locator('#login-error').waitFor({ state: 'visible' });
-    expect(await page.locator('#login-error').textContent()).toBe('口令不正确，请重新输入');
+    expect(await page.locator('#login-error').textContent()).toBe('用户名或密码错误');
     expect(await page.locator('#desk').isHidden()).toBe(true);
+
+    // The right password lets them in; the cookie is not readable by the page's scripts.
+    await page.fill('#password', 'op1-password');
+    await page.click('#login button[type="submit"]');
+    await page.locator('#connection[data-state="online"]').waitFor();
+    expect(await page.evaluate(() => document.cookie)).toBe('');
+    const [cookie] = await page.context().cookies();
+    expect(cookie).toMatchObject({ name: 'hotline_session', httpOnly: true, sameSite: 'Strict' });
+
+    // Signing out ends the session on the server: the old cookie no longer works.
+    await page.click('#logout');
+    await page.locator('#login').waitFor({ state: 'visible' });
+    expect(await page.locator('#desk').isHidden()).toBe(true);
+    const me = await fetch(`${t.url}/api/auth/me`, { headers: { cookie: `${cookie!.name}=${cookie!.value}` } });
+    expect(me.status).toBe(401);
   });
 });

@@ -30,7 +30,7 @@ describe('live flags on the console', () => {
   });
 
   it('raises an abuse flag within a second of the words, with the evidence and the script; the operator can dismiss it', async () => {
-    const client = await consoleClient(t.url, t.config.consoleToken);
+    const client = await consoleClient(t.url, await t.signIn('super'));
     const abuse = '你们这帮废物，办个事磨磨蹭蹭的，蠢货';
     const call = t.call(parseScenario({ caller: '+8613800009999', ivr: ['0'], caller_says: [abuse, '我就骂你了怎么样，傻X'], operator_says: ['请您文明用语', '如果您继续辱骂，我将按照规定结束本次通话，请您说明需要办理的事项'] }), { pace: 'realtime' });
     const running = call.run();
@@ -68,7 +68,7 @@ describe('live flags on the console', () => {
   }, 60_000);
 
   it('flags the third call from one number within a day as it starts, listing the earlier calls', async () => {
-    const client = await consoleClient(t.url, t.config.consoleToken);
+    const client = await consoleClient(t.url, await t.signIn('super'));
     const scenario = parseScenario({ caller: '+8613911112222', ivr: ['0'], caller_says: ['公积金提取怎么办'] });
     const first = t.call(scenario, { pace: 'fast' });
     await first.run();
@@ -90,7 +90,7 @@ describe('live flags on the console', () => {
   });
 
   it('alerts the supervisor at once on a threat', async () => {
-    const client = await consoleClient(t.url, t.config.consoleToken);
+    const client = await consoleClient(t.url, await t.signIn('super'));
     const call = t.call(parseScenario({ caller: '+8613700003333', ivr: ['0'], caller_says: ['我明天就去你们单位门口堵你'] }), { pace: 'fast' });
     await call.run();
     await until(() => client.alerts.some((a) => a.callSid === call.callSid), 10_000, 'the supervisor alert');

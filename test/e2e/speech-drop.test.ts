@@ -19,7 +19,7 @@ describe('speech service drops mid-call', () => {
   afterAll(() => t.close());
 
   async function callWithFault(fault: (callSid: string) => void) {
-    const client = await consoleClient(t.url, t.config.consoleToken);
+    const client = await consoleClient(t.url, await t.signIn('super'));
     const call = t.call(SCENARIO);
     const running = call.run();
     await until(() => client.lines.some((l) => l.callSid === call.callSid && l.final), 20_000, 'the first final');

@@ -14,7 +14,7 @@ describe('knowledge-base answers on a live call', () => {
   afterAll(() => t.close());
 
   it('shows the right answer on the console within a second of the caller asking, and records the one used', async () => {
-    const client = await consoleClient(t.url, t.config.consoleToken);
+    const client = await consoleClient(t.url, await t.signIn('super'));
     const question = '喂你好，我的社保卡丢了，想问一下要怎么挂失补办';
     const call = t.call(parseScenario({ caller: '+8613800005555', ivr: ['0'], caller_says: [question], operator_says: ['您好，请讲'] }), { pace: 'realtime' });
     await call.run();
@@ -38,7 +38,7 @@ describe('knowledge-base answers on a live call', () => {
   });
 
   it('lets an operator mark the answer used, and refuses a bad request', async () => {
-    const client = await consoleClient(t.url, t.config.consoleToken);
+    const client = await consoleClient(t.url, await t.signIn('super'));
     const call = t.call(parseScenario({ caller: '+8613800006666', ivr: ['0'], caller_says: ['驾驶证快到期了，换证需要体检吗'], operator_says: ['需要的，请先到指定医院体检，再带身份证到车管所办理'] }), { pace: 'realtime' });
     const done = call.run();
     await until(() => client.suggestions.some((u) => u.callSid === call.callSid && u.items[0]?.id === 'traffic.driver_license'), 15_000, 'the suggestion');
@@ -66,7 +66,7 @@ describe('knowledge-base answers on a live call', () => {
   });
 
   it('puts the IVR question on the operator screen when the caller still wants an operator', async () => {
-    const client = await consoleClient(t.url, t.config.consoleToken);
+    const client = await consoleClient(t.url, await t.signIn('super'));
     const call = t.call(parseScenario({ caller: '+8613800001234', ivr: ['1', { speech: '我想问一下租房子怎么提取公积金' }, '0'] }), { pace: 'fast' });
     await call.run();
     const first = client.suggestions.find((u) => u.callSid === call.callSid);

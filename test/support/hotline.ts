@@ -2,6 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import twilio from 'twilio';
+import { SESSION_COOKIE } from '../../server/auth/cookie.ts';
+import type { Role } from '../../server/auth/roles.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
 import { silentLogger } from '../../server/log.ts';
 import { startHotline, type Hotline, type StartOptions } from '../../server/main.ts';
@@ -18,6 +20,8 @@ export interface TestHotline {
   readonly url: string;
   /** A webhook request signed exactly as Twilio signs it. */
   post(pathAndQuery: string, params: Record<string, string>, headers?: Record<string, string>): Promise<Response>;
+  /** Creates the account if needed (password `password-<username>`) and signs in: the session cookie to send. */
+  signIn(username: string, role?: Role): Promise<{ cookie: string }>;
   /** A simulated call against this server and its emulator; prompts are not waited for. */
   call(scenario: Scenario, options?: { pace?: Pace; onEvent?: (event: SimEvent) => void }): SimulatedCall;
   close(): Promise<void>;
@@ -51,6 +55,13 @@ export async function startTestHotline(env: Record<string, string> = {}, options
         body: new URLSearchParams(params).toString(),
       });
     },
+    async signIn(username, role = 'supervisor') {
+      const password = `password-${username}`;
+      if (!hotline.users.find(username)) await hotline.users.add({ username, role, password });
+      const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+      if (res.status !== 200) throw new Error(`sign-in as ${username} answered ${res.status}: ${await res.text()}`);
+      return { cookie: sessionCookieOf(res) };
+    },
     call(scenario, options = {}) {
       return new SimulatedCall(scenario, {
         server: url,
@@ -69,6 +80,13 @@ export async function startTestHotline(env: Record<string, string> = {}, options
       if (!env['DATA_DIR']) await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** `name=value` of the session cookie a sign-in response sets. */
+export function sessionCookieOf(res: Response): string {
+  const set = res.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+  if (!set) throw new Error('no session cookie in the response');
+  return set.split(';')[0]!;
 }
 
 /** The parameters of Twilio's incoming-call webhook. */

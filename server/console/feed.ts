@@ -1,0 +1,58 @@
+import type { LiveFlags } from '../assist/live-flags.ts';
+import type { LiveSuggester } from '../assist/live-suggestions.ts';
+import type { Dispatcher } from '../calls/dispatcher.ts';
+import type { CallRegistry } from '../calls/registry.ts';
+import { maskPhone } from '../log.ts';
+import type { TranscriptLine } from './contract.ts';
+import type { ConsoleServer } from './namespace.ts';
+import { PartialPacer } from './partial-pacer.ts';
+import { audienceOf, callRoom, SUPERVISORS, userRoom } from './rooms.ts';
+import { summarize } from './summary.ts';
+
+/** Often enough that the words seem live, rarely enough to bound a burst. */
+const PARTIAL_INTERVAL_MS = 150;
+
+/**
+ * The console's real-time feed: every call event goes to the call's room and to the
+ * supervisors' room, never to the whole namespace. When the dispatcher gives a call to
+ * an operator, their sockets join its room. Partial transcripts are paced (the newest
+ * words at most every PARTIAL_INTERVAL_MS per speaker, see partial-pacer.ts); finals go at once.
+ */
+export interface FeedDeps {
+  readonly registry: CallRegistry;
+  readonly dispatcher: Dispatcher;
+  readonly suggester: LiveSuggester;
+  readonly flags: LiveFlags;
+}
+
+export function attachFeed(nsp: ReturnType<ConsoleServer['of']>, deps: FeedDeps): void {
+  const { registry } = deps;
+  const toCall = (callSid: string) => nsp.to(audienceOf(callSid));
+
+  registry.on('started', (call) => nsp.to(SUPERVISORS).emit('call:started', summarize(call)));
+  registry.on('queued', (call) => toCall(call.callSid).emit('call:updated', summarize(call)));
+  registry.on('assigned', (call) => {
+    if (call.operator) nsp.in(userRoom(call.operator.userId)).socketsJoin(callRoom(call.callSid));
+    toCall(call.callSid).emit('call:updated', summarize(call));
+  });
+  registry.on('ivr', (call, step) => toCall(call.callSid).emit('call:ivr', { callSid: call.callSid, step }));
+  const partials = new PartialPacer<TranscriptLine>(PARTIAL_INTERVAL_MS, (line) => toCall(line.callSid).emit('transcript:partial', line));
+  registry.on('transcript', (call, r) => {
+    const line = { callSid: call.callSid, speaker: r.speaker, text: r.text, final: r.final, offsetMs: r.offsetMs, durationMs: r.durationMs };
+    if (!r.final) return partials.partial(line);
+    partials.final(line);
+    toCall(call.callSid).emit('transcript:final', line);
+  });
+  deps.suggester.on('update', (update) => toCall(update.callSid).emit('suggestions:update', update));
+  deps.flags.on('update', (update) => toCall(update.callSid).emit('flags:update', update));
+  deps.flags.on('alert', (alert) => {
+    const call = registry.get(alert.callSid);
+    toCall(alert.callSid).emit('alert:supervisor', { ...alert, caller: call ? maskPhone(call.from) : '' });
+  });
+  registry.on('ended', (call) => {
+    partials.ended(call.callSid);
+    toCall(call.callSid).emit('call:ended', { callSid: call.callSid, endedAt: call.endedAt!, reason: call.endReason ?? '' });
+    nsp.in(callRoom(call.callSid)).socketsLeave(callRoom(call.callSid));
+  });
+  deps.dispatcher.on('state', (status) => nsp.to([userRoom(status.userId), SUPERVISORS]).emit('operator:state', status));
+}
