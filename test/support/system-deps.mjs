@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Runs before `npm test`: the tests use Debian's chromium (the console in a real browser)
-// and espeak-ng + sox (real Mandarin test audio). As root on Debian this installs what
+// Runs before `npm test`: the tests use Debian's chromium (the console in a real browser,
+// with a Chinese font so its screenshots can be read) and espeak-ng + sox (real Mandarin
+// test audio). As root on Debian this installs what
 // is missing; otherwise it says what to install and stops, rather than letting the
 // suite fail later with a less clear message.
 import { spawnSync } from 'node:child_process';
@@ -10,6 +11,7 @@ const needs = [
   { pkg: 'chromium', present: () => existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium') },
   { pkg: 'espeak-ng', present: () => spawnSync('espeak-ng', ['--version'], { stdio: 'ignore' }).status === 0 },
   { pkg: 'sox', present: () => spawnSync('sox', ['--version'], { stdio: 'ignore' }).status === 0 },
+  { pkg: 'fonts-wqy-zenhei', present: () => existsSync('/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc') },
 ];
 const missing = needs.filter((n) => !n.present()).map((n) => n.pkg);
 if (missing.length === 0) process.exit(0);
