@@ -29,6 +29,8 @@ export function renderFlags(list: HTMLElement, flags: readonly LiveFlag[], onDec
         const head = el('div', 'flag-head');
         head.append(el('strong', 'label', flagLabel(flag)), el('span', 'severity', t(`severity.${flag.severity}` as Key)));
         if (flag.count) head.append(el('span', 'count', `${t('abuseCount')} ${flag.count}`));
+        // Raised from examples, not by a rule: say so, so the operator weighs it.
+        if (flag.learned !== undefined) head.append(el('span', 'learned', `${t('learned')} ${Math.round(flag.learned * 100)}%`));
         li.append(head);
         if (flag.warn) {
           li.append(el('p', 'warn', t('warnNow')));

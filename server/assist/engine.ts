@@ -1,6 +1,7 @@
 import type { Intent } from '../ivr/flow.ts';
 import type { CallerHistory } from './caller-history.ts';
 import { detectAbuse } from './detectors/abuse.ts';
+import { detectLearned } from './detectors/learned.ts';
 import { detectNoRequest } from './detectors/no-request.ts';
 import { detectRepeat } from './detectors/repeat.ts';
 import { detectUnreasonable } from './detectors/unreasonable.ts';
@@ -64,10 +65,11 @@ export class AssistEngine {
     const abuse = detectAbuse(u, rules);
     const insults = abuse.filter((f) => f.category === 'insult').flatMap((f) => f.evidence);
     const request = withoutWords(u, insults);
-    const content = CONTENT_DETECTORS.flatMap((detect) => detect(request, rules))
-      // Abuse is not small talk: a harasser gets the warning script, not the friendly closing one.
-      .filter((f) => !(abuse.length && f.kind === 'no_request'));
-    const flags = [...abuse, ...content, ...detectRepeat(u, rules, this.history)].sort(bySeverity);
+    const byRules = [...abuse, ...CONTENT_DETECTORS.flatMap((detect) => detect(request, rules))];
+    const found = [...byRules, ...detectLearned(u, rules, byRules)];
+    // Abuse is not small talk: a harasser gets the warning script, not the friendly closing one.
+    const content = found.some((f) => f.kind === 'abuse') ? found.filter((f) => f.kind !== 'no_request') : found;
+    const flags = [...content, ...detectRepeat(u, rules, this.history)].sort(bySeverity);
     const { department, reason } = route(u.text, suggestions, flags, rules);
     return { suggestions, flags, intent: classifyIntent(u.text, suggestions[0] ?? null, flags, rules), department, departmentReason: reason, place: u.place };
   }

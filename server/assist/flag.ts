@@ -25,6 +25,8 @@ export interface Flag {
   readonly alertSupervisor?: boolean;
   /** Repeat flags: the caller's earlier calls, newest first. */
   readonly earlier?: readonly EarlierCall[];
+  /** Raised from the examples, not by a rule: how likely they make it (0–1). */
+  readonly learned?: number;
 }
 
 const ORDER: Record<Severity, number> = { emergency: 0, high: 1, medium: 2, low: 3 };

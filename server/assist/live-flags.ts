@@ -115,7 +115,8 @@ export class LiveFlags extends EventEmitter<{ update: [FlagsUpdate]; alert: [Sup
     let changed = false;
     for (const flag of flags) {
       // "Nothing to ask" is judged on whole sentences: a partial is often just its first filler.
-      if (flag.kind === 'no_request' && !whole) continue;
+      // So is what the examples teach: they are whole sentences, and a prefix (你们这帮…) is not one.
+      if ((flag.kind === 'no_request' || flag.learned !== undefined) && !whole) continue;
       const key = `${flag.kind}.${flag.category}`;
       const old = state.flags.get(key);
       if (old?.decision?.decision === 'dismissed') continue;

@@ -70,6 +70,15 @@ describe('flag detectors', () => {
     expect(flagsOf(text)).not.toContain('urgent.emergency');
   });
 
+  it('raises, from the examples, a flag no rule spells out, marked as learned, with its script', () => {
+    // No rule has 脑袋被门挤了; examples of contempt for the operator teach it.
+    const flag = engine().analyze('你脑袋被门挤了吧，连个社保都查不明白', { callerHash: null, atMs: at }).flags.find((f) => f.kind === 'abuse');
+    expect(flag).toMatchObject({ kind: 'abuse', category: 'insult', learned: expect.any(Number) });
+    expect(flag!.learned).toBeGreaterThanOrEqual(rules.examples.threshold);
+    expect(flag!.script).toMatch(/文明/);
+    expect(flagsOf('社保卡丢了，下了班还能去哪补办')).toEqual([]);
+  });
+
   it('reads typed pinyin as the characters it spells, but a sound run never crosses a pause', () => {
     expect(flagsOf('sha bi jie xian yuan, ni dong bu dong a')).toContain('abuse.insult');
     expect(flagsOf('ni de sheng yin hao xing gan a')).toContain('abuse.sexual');

@@ -1,9 +1,10 @@
+import { ExampleModel } from './example-model.ts';
 import { Signal } from './signal.ts';
 import type { Rules } from './library.ts';
 
 /**
- * Rules with their patterns compiled, once per rules version (cached by the version's
- * object, so a reload compiles again and an unchanged version never does).
+ * Rules with their patterns compiled and the examples learned, once per rules version
+ * (cached by the version's object, so a reload compiles again and an unchanged version never does).
  */
 export interface CompiledRules {
   readonly source: Rules;
@@ -16,6 +17,8 @@ export interface CompiledRules {
   readonly reportedSpeech: readonly Signal[];
   readonly recurring: readonly Signal[];
   readonly urgentNotNow: readonly Signal[];
+  /** What the detectors learned from `examples.yaml`. */
+  readonly examples: ExampleModel;
 }
 
 const cache = new WeakMap<Rules, CompiledRules>();
@@ -39,6 +42,7 @@ export function compile(rules: Rules): CompiledRules {
     reportedSpeech: signals(rules.abuse.reported),
     recurring: signals(rules.intent.recurring),
     urgentNotNow: signals(rules.urgent.notNow),
+    examples: ExampleModel.train(rules.examples),
   };
   cache.set(rules, compiled);
   return compiled;

@@ -40,6 +40,18 @@ describe('rules are data: validated files, the last good set stays in force', ()
     expect('errors' in result && result.errors[0]!.message).toMatch(/routing\.yaml › rules\[0\]\.department: "airport_authority" is not a department id/);
   });
 
+  it('names the line of an example whose flag is not a flag the detectors learn', async () => {
+    const file = path.join(dir, 'examples.yaml');
+    const source = await readFile(file, 'utf8');
+    const lines = source.split('\n');
+    const at = lines.findIndex((l) => l.includes('flags: [abuse.insult]'));
+    lines[at] = lines[at]!.replace('flags: [abuse.insult]', 'flags: [abuse.swearing]');
+    await writeFile(file, lines.join('\n'));
+    const result = await loadRules(dir, DEPARTMENTS);
+    const messages = 'errors' in result ? result.errors.map((e) => e.message) : [];
+    expect(messages).toContainEqual(expect.stringMatching(new RegExp(`^examples\\.yaml:${at + 1} .*expected one of abuse\\.insult`)));
+  });
+
   it('keeps the last good rules when an edit breaks a file, and takes the next good edit', async () => {
     const library = new RuleLibrary(dir, () => DEPARTMENTS, silentLogger);
     await library.load();

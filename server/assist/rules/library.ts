@@ -6,6 +6,7 @@ import { parseYaml } from '../../knowledge/files.ts';
 import { KnowledgeError } from '../../knowledge/knowledge-base.ts';
 import {
   abuseFileSchema,
+  examplesFileSchema,
   intentFileSchema,
   noRequestFileSchema,
   repeatFileSchema,
@@ -13,6 +14,7 @@ import {
   unreasonableFileSchema,
   urgentFileSchema,
   type AbuseRules,
+  type ExampleRules,
   type IntentRules,
   type NoRequestRules,
   type RepeatRules,
@@ -21,6 +23,7 @@ import {
   type UrgentRules,
 } from './schema.ts';
 import { watchFolder } from '../../watch-folder.ts';
+import { compile } from './compiled.ts';
 
 /**
  * The rules in `rules/`, validated as one set: a version in which any file is bad is
@@ -40,6 +43,7 @@ export interface Rules {
   readonly intent: IntentRules;
   readonly routing: RoutingRules;
   readonly repeat: RepeatRules;
+  readonly examples: ExampleRules;
 }
 
 const FILES = {
@@ -50,6 +54,7 @@ const FILES = {
   intent: ['intent.yaml', intentFileSchema],
   routing: ['routing.yaml', routingFileSchema],
   repeat: ['repeat.yaml', repeatFileSchema],
+  examples: ['examples.yaml', examplesFileSchema],
 } as const satisfies Record<keyof Rules, readonly [string, z.ZodType]>;
 
 export type RulesLoad = { rules: Rules } | { errors: KnowledgeError[] };
@@ -110,6 +115,8 @@ export class RuleLibrary {
       for (const e of result.errors) this.log.error({ file: e.file, line: e.line, field: e.field }, `rules refused: ${e.problem}${this.rules ? ' (the last good rules stay in force)' : ''}`);
       return result.errors;
     }
+    // Compiles (and trains on the examples) now, so no caller's words wait for it.
+    compile(result.rules);
     this.rules = result.rules;
     this.version++;
     this.log.info({ version: this.version }, 'rules loaded');

@@ -118,6 +118,31 @@ export const repeatFileSchema = z.strictObject({
   show: z.number().int().min(1).max(50).default(5),
 });
 
+/** The flags the detectors learn from examples: every kind and category but repeat callers (those come from history). */
+export const LEARNED_FLAGS = [
+  'abuse.insult', 'abuse.threat', 'abuse.sexual', 'no_request.chat_only',
+  ...UNREASONABLE.map((c) => `unreasonable.${c}` as const),
+  'urgent.emergency', 'urgent.high',
+] as const;
+export type LearnedFlag = (typeof LEARNED_FLAGS)[number];
+const learnedFlag = z.enum(LEARNED_FLAGS, { message: `expected one of ${LEARNED_FLAGS.join(', ')}` });
+
+export const examplesFileSchema = z.strictObject({
+  /** A learned judgement at or above this probability raises its flag. */
+  threshold: z.number().min(0.05).max(0.99).default(0.35),
+  examples: z
+    .array(
+      z.strictObject({
+        text: z.string().trim().min(1).max(500),
+        /** The flags the words should raise; none makes it a counter-example. */
+        flags: z.array(learnedFlag).max(10).default([]),
+        /** Flags that may or may not be raised: neither example nor counter-example for them. */
+        allow: z.array(learnedFlag).max(10).default([]),
+      }),
+    )
+    .max(50_000),
+});
+
 export type AbuseRules = z.output<typeof abuseFileSchema>;
 export type UnreasonableRules = z.output<typeof unreasonableFileSchema>;
 export type UrgentRules = z.output<typeof urgentFileSchema>;
@@ -125,3 +150,4 @@ export type NoRequestRules = z.output<typeof noRequestFileSchema>;
 export type IntentRules = z.output<typeof intentFileSchema>;
 export type RoutingRules = z.output<typeof routingFileSchema>;
 export type RepeatRules = z.output<typeof repeatFileSchema>;
+export type ExampleRules = z.output<typeof examplesFileSchema>;

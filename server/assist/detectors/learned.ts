@@ -1,0 +1,48 @@
+import type { Flag } from '../flag.ts';
+import type { CompiledRules } from '../rules/compiled.ts';
+import type { Utterance } from './utterance.ts';
+
+/**
+ * Flags the rules did not raise but the examples (`rules/examples.yaml`) say these words
+ * do: each with the words that weighed most, marked `learned`, and the same script, basis
+ * and referral as the rule-raised flag of its category. Like the rules, it only suggests:
+ * the operator confirms or dismisses.
+ */
+const REQUEST_SCORE = 0.5;
+
+export function detectLearned(u: Utterance, rules: CompiledRules, raised: readonly Flag[]): Flag[] {
+  const have = new Set(raised.map((f) => `${f.kind}.${f.category}`));
+  const urgent = raised.some((f) => f.kind === 'urgent');
+  const out: Flag[] = [];
+  for (const { flag, probability, evidence } of rules.examples.judge(u.text)) {
+    if (have.has(flag)) continue;
+    const [kind, category] = flag.split('.') as [string, string];
+    // One urgent flag per utterance; a request the knowledge base recognises is never "chat".
+    if (kind === 'urgent' && (urgent || out.some((f) => f.kind === 'urgent'))) continue;
+    if (kind === 'no_request' && u.suggestions.some((s) => s.score >= REQUEST_SCORE)) continue;
+    const made = flagOf(kind, category, rules);
+    if (made) out.push({ ...made, evidence: evidence.length ? evidence : [u.text.slice(0, 40)], learned: Math.round(probability * 100) / 100 });
+  }
+  return out;
+}
+
+function flagOf(kind: string, category: string, rules: CompiledRules): Omit<Flag, 'evidence'> | null {
+  const source = rules.source;
+  if (kind === 'abuse') {
+    const c = source.abuse.categories[category as 'insult' | 'threat' | 'sexual'];
+    return { kind, category, severity: c.severity, script: c.script, ...(c.alertSupervisor ? { alertSupervisor: true } : {}) };
+  }
+  if (kind === 'unreasonable') {
+    const c = source.unreasonable.categories[category as keyof typeof source.unreasonable.categories];
+    return { kind, category, severity: c.severity, basis: c.basis, script: c.script, ...(c.referral ? { referral: c.referral } : {}) };
+  }
+  if (kind === 'urgent') {
+    const c = source.urgent.categories[category as 'emergency' | 'high'];
+    return { kind, category, severity: c.severity, script: c.script, ...(c.department ? { referral: c.department } : {}), ...(c.alertSupervisor ? { alertSupervisor: true } : {}) };
+  }
+  if (kind === 'no_request') {
+    const c = source.noRequest.chat_only;
+    return { kind, category: 'chat_only', severity: c.severity, script: c.script };
+  }
+  return null;
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { ExampleModel } from './example-model.ts';
+import { examplesFileSchema, type LearnedFlag } from './schema.ts';
+
+const examples = (list: [string, LearnedFlag[]][], threshold = 0.5) =>
+  examplesFileSchema.parse({ threshold, examples: list.map(([text, flags]) => ({ text, flags })) });
+
+// GIVEN a few threats said without any textbook word, and ordinary requests as counter-examples.
+const SOURCE = examples([
+  ['你等着，下了班别让我碰见', ['abuse.threat']],
+  ['我知道你在哪上班，别让我碰见你', ['abuse.threat']],
+  ['下班路上别让我碰见，不然有你好受的', ['abuse.threat']],
+  ['出门小心点，别让我在路上碰见', ['abuse.threat']],
+  ['社保卡丢了怎么补办', []],
+  ['公积金租房提取要带什么材料', []],
+  ['下了班几点还能去窗口办身份证', []],
+  ['路上碰见一个老人摔倒了，我扶起来了，想问问社区有没有补贴', []],
+  ['我想问一下医保异地就医怎么备案', []],
+  ['小区门口的路灯坏了', []],
+]);
+
+describe('ExampleModel', () => {
+  it('raises a flag for a way of saying it that no example has word for word, with the words that weighed', () => {
+    const model = ExampleModel.train(SOURCE);
+    const [judgement] = model.judge('你给我记住，哪天别让我碰见');
+    expect(judgement).toMatchObject({ flag: 'abuse.threat' });
+    expect(judgement!.probability).toBeGreaterThanOrEqual(0.5);
+    // The evidence is the caller's own words, the ones the examples share.
+    for (const words of judgement!.evidence) expect('你给我记住，哪天别让我碰见').toContain(words);
+    expect(judgement!.evidence.join('')).toMatch(/让我|碰见/);
+  });
+
+  it('raises nothing for an ordinary request, nor for empty words', () => {
+    const model = ExampleModel.train(SOURCE);
+    expect(model.judge('身份证丢了下了班去哪补办')).toEqual([]);
+    expect(model.judge('')).toEqual([]);
+  });
+
+  it('learns the same from the same examples (training is deterministic)', () => {
+    const a = ExampleModel.train(SOURCE).judge('别让我碰见你');
+    const b = ExampleModel.train(SOURCE).judge('别让我碰见你');
+    expect(a).toEqual(b);
+  });
+
+  it('raises only at or above the threshold in the file', () => {
+    const strict = ExampleModel.train({ ...SOURCE, threshold: 0.99 });
+    expect(strict.judge('你给我记住，哪天别让我碰见')).toEqual([]);
+  });
+});
