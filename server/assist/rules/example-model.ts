@@ -30,6 +30,7 @@ const L2 = 1e-4;
 const POSITIVE_WEIGHT = 3;
 const INITIAL_BIAS = -2;
 const EVIDENCE_GRAMS = 3;
+const LONGEST_EVIDENCE = 24;
 
 interface Gram {
   readonly text: string;
@@ -119,24 +120,28 @@ export class ExampleModel {
   }
 }
 
-/** The few heaviest grams of two or more characters, widened where they overlap, in the caller's order. */
 interface KnownGram {
   readonly start: number;
   readonly end: number;
   readonly id: number;
 }
 
+/**
+ * The phrases (between pauses) that hold the few heaviest grams, in the caller's order: a
+ * learned judgement weighs many small pieces, so the operator is shown the words around them.
+ */
 function evidenceOf(normalized: string, known: readonly KnownGram[], weights: Float32Array): string[] {
   const heaviest = known
     .filter((g) => g.end - g.start >= 2 && weights[g.id]! > 0)
     .sort((a, b) => weights[b.id]! - weights[a.id]!)
-    .slice(0, EVIDENCE_GRAMS)
-    .sort((a, b) => a.start - b.start);
-  const spans: { start: number; end: number }[] = [];
+    .slice(0, EVIDENCE_GRAMS);
+  const phrases = new Map<number, string>();
   for (const g of heaviest) {
-    const last = spans.at(-1);
-    if (last && g.start <= last.end) last.end = Math.max(last.end, g.end);
-    else spans.push({ start: g.start, end: g.end });
+    const start = normalized.lastIndexOf(' ', g.start - 1) + 1;
+    const end = normalized.indexOf(' ', g.end);
+    const phrase = normalized.slice(start, end < 0 ? normalized.length : end);
+    // A long phrase is cut around the gram, so the evidence stays a glance.
+    phrases.set(start, phrase.length > LONGEST_EVIDENCE ? normalized.slice(Math.max(start, g.start - 8), Math.min(start + phrase.length, g.end + 8)) : phrase);
   }
-  return spans.map((s) => normalized.slice(s.start, s.end));
+  return [...phrases].sort(([a], [b]) => a - b).map(([, p]) => p);
 }
