@@ -3,7 +3,7 @@ import type { ExampleRules, LearnedFlag } from './schema.ts';
 
 /**
  * What the detectors learn from `rules/examples.yaml`: for each flag, a logistic regression
- * over the character 1–3-grams of the caller's words (within a phrase: a pause breaks
+ * over the single characters and character pairs of the caller's words (within a phrase: a pause breaks
  * them), trained one flag against the rest. Rules catch what they spell out; the examples
  * teach the ways of saying it no rule spells out (你爹妈没教你…, 让你们横着出去).
  *
@@ -21,7 +21,7 @@ export interface Judgement {
   readonly evidence: readonly string[];
 }
 
-const LONGEST_GRAM = 3;
+const LONGEST_GRAM = 2;
 const EPOCHS = 20;
 const RATE = 0.3;
 const BIAS_RATE = 0.03;
@@ -38,7 +38,7 @@ interface Gram {
   readonly end: number;
 }
 
-/** The 1–3-grams of each phrase of the normalised words, with where they stand. */
+/** The 1–2-grams of each phrase of the normalised words, with where they stand. */
 function grams(text: string): { normalized: string; grams: Gram[] } {
   const normalized = normalizeText(text);
   const out: Gram[] = [];
