@@ -6,5 +6,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Vitest's default is one worker per core less one: a single worker on two cores. The
+    // end-to-end files spend most of their time waiting on real-time audio, not computing,
+    // so three at once keep two cores busy and the suite well under five minutes.
+    maxWorkers: 3,
   },
 });

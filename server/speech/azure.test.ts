@@ -147,13 +147,15 @@ describe.each([
     // cannot tell it from an outage: what matters is that it says so and spaces its attempts.
     const bad = build({ language: 'zh-CN', key: 'wrong-key', endpoint: emulator.wsEndpoint, replayBufferMs: 1000, retry: { initialDelayMs: 50, maxDelayMs: 400 } });
     const seen: RecognizerError[] = [];
-    const r = bad.create({ callSid: CALL, track: 'inbound', speaker: 'caller' }, { onResult: () => undefined, onError: (e) => seen.push(e) });
+    const at: number[] = [];
+    const r = bad.create({ callSid: CALL, track: 'inbound', speaker: 'caller' }, { onResult: () => undefined, onError: (e) => (seen.push(e), at.push(performance.now())) });
     await stream((f) => r.write(f), frames(syllableTone(400)));
-    await new Promise((res) => setTimeout(res, 700));
+    // A loaded machine only makes attempts later, never sooner: wait for three, then judge their spacing.
+    await until(() => seen.length >= 3, 10_000, 'three refused attempts');
     await r.flush(200);
-    expect(seen.length).toBeGreaterThanOrEqual(2);
-    // 50, 100, 200, 400 ms apart: at most five attempts fit in 700 ms
-    expect(seen.length).toBeLessThanOrEqual(5);
+    // 50, 100, 200, 400 ms apart (±20%): never two attempts back to back, at most five in the first 700 ms
+    for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(35);
+    expect(at.filter((t) => t - at[0]! <= 700).length).toBeLessThanOrEqual(5);
     expect(seen.every((e) => e.code === 'ConnectionFailure' || e.code === 'RuntimeError')).toBe(true);
     expect(emulator.openConnections).toBe(0);
   });
