@@ -1,0 +1,34 @@
+import type { CallRecord, WrapUpDraft } from '../calls/call.ts';
+import type { Analysis } from './engine.ts';
+
+/** About what fits the wrap-up form's summary at a glance; the operator may write up to 1,000. */
+export const DRAFT_SUMMARY_CHARS = 200;
+
+/**
+ * The wrap-up draft of a call from the latest analysis of the caller's request: its
+ * intent, top scenario, department and place, and a summary of what the caller said
+ * (their final sentences, or the question they asked the IVR when they said nothing yet).
+ *
+ * @example
+ *   draftWrapUp(analysis, call);
+ *   // {intent: 'consult', scenarioId: 'gjj.withdraw_rent', scenarioTitle: '租房提取公积金', department: 'housing_fund', …}
+ */
+export function draftWrapUp(analysis: Analysis, call: Pick<CallRecord, 'transcript' | 'selfService'>): WrapUpDraft {
+  const top = analysis.suggestions[0] ?? null;
+  return {
+    intent: analysis.intent,
+    scenarioId: top?.id ?? null,
+    scenarioTitle: top?.title ?? null,
+    department: analysis.department,
+    departmentReason: analysis.departmentReason,
+    place: analysis.place,
+    summary: summarizeRequest(call),
+  };
+}
+
+export function summarizeRequest(call: Pick<CallRecord, 'transcript' | 'selfService'>): string {
+  const said = call.transcript.filter((e) => e.speaker === 'caller').map((e) => e.text.trim()).filter(Boolean);
+  const text = (said.length ? said : [call.selfService?.question?.trim() ?? '']).join('；');
+  const chars = [...text]; // by code point, so a character is never cut in half
+  return chars.length <= DRAFT_SUMMARY_CHARS ? text : `${chars.slice(0, DRAFT_SUMMARY_CHARS - 1).join('')}…`;
+}
