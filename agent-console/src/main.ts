@@ -8,11 +8,12 @@ import { flagLabel, renderFlags } from './flags.ts';
 import { renderSuggestions } from './suggestions.ts';
 import { el } from './dom.ts';
 import { setupSession } from './session.ts';
+import { emptyWrapUp, loadWrapUpChoices, renderWrapUp, setupWrapUp, type WrapUpView } from './wrap-up.ts';
 
 /**
  * The console: live calls on the left; on the right the chosen call's IVR path, its live
- * transcript (caller and operator side by side) and the knowledge base's suggested
- * answers. Transcript text is callers' words: it only ever goes into the page as text,
+ * transcript (caller and operator side by side), the knowledge base's suggested
+ * answers and the wrap-up form. Transcript text is callers' words: it only ever goes into the page as text,
  * never as HTML.
  */
 type Speaker = 'caller' | 'operator';
@@ -27,6 +28,7 @@ interface CallView {
   used: Set<string>;
   open: Set<string>;
   flags: readonly LiveFlag[];
+  wrapUp: WrapUpView;
 }
 
 const calls = new Map<string, CallView>();
@@ -38,7 +40,7 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 function view(summary: CallSummary): CallView {
   let v = calls.get(summary.callSid);
   if (!v) {
-    v = { summary, finals: { caller: [], operator: [] }, partial: { caller: null, operator: null }, loaded: false, suggestions: [], used: new Set(), open: new Set(), flags: [] };
+    v = { summary, finals: { caller: [], operator: [] }, partial: { caller: null, operator: null }, loaded: false, suggestions: [], used: new Set(), open: new Set(), flags: [], wrapUp: emptyWrapUp() };
     calls.set(summary.callSid, v);
   } else v.summary = summary;
   return v;
@@ -115,7 +117,22 @@ function renderCall(): void {
   $('self-service').textContent = asked?.question ? `${t('selfService')}：“${asked.question}” · ${t(`outcome.${asked.outcome}` as Key)}` : '';
   renderSuggestions($('suggestions'), $('no-suggestions'), { items: v.suggestions, used: v.used, open: v.open }, (s, rank) => useAnswer(v, s, rank));
   renderFlags($('flags'), v.flags, (flag, decision) => decide(v, flag, decision), () => warn(v));
+  renderWrapUp({ callSid: v.summary.callSid, view: v.wrapUp, submitted: v.summary.wrapUp });
 }
+
+setupWrapUp({
+  current: () => {
+    const v = selected ? calls.get(selected) : undefined;
+    return v ? { callSid: v.summary.callSid, view: v.wrapUp, submitted: v.summary.wrapUp } : null;
+  },
+  submit: async (request) => {
+    const result = await socket.timeout(5000).emitWithAck('call:wrapup', request);
+    const v = calls.get(request.callSid);
+    if (result.ok && v) v.summary = { ...v.summary, wrapUp: result.wrapUp };
+    return result;
+  },
+  rendered: () => renderCall(),
+});
 
 function decide(v: CallView, flag: LiveFlag, decision: 'confirmed' | 'dismissed'): void {
   socket.timeout(5000).emit('flag:decide', { callSid: v.summary.callSid, key: flag.key, decision }, (error, result) => {
@@ -164,6 +181,7 @@ function choose(callSid: string): void {
       v.summary = result.call;
       if (!v.suggestions.length) v.suggestions = result.call.suggestions;
       if (!v.flags.length) v.flags = result.call.flags;
+      v.wrapUp.draft = result.call.wrapUpDraft;
       for (const use of result.call.kbUsed) v.used.add(use.id);
       const byOffset = (a: { offsetMs: number }, b: { offsetMs: number }) => a.offsetMs - b.offsetMs;
       for (const speaker of ['caller', 'operator'] as const) {
@@ -217,6 +235,7 @@ socket.on('connect', () => {
   $('login').hidden = true;
   $('desk').hidden = false;
   setConnection('online');
+  void loadWrapUpChoices().then(renderCall);
 });
 socket.on('disconnect', () => setConnection('offline'));
 socket.on('connect_error', (error) => {
@@ -269,6 +288,12 @@ socket.on('flags:update', ({ callSid, flags }) => {
   renderList();
   if (callSid === selected) renderCall();
 });
+socket.on('wrapup:draft', ({ callSid, draft }) => {
+  const v = calls.get(callSid);
+  if (!v) return;
+  v.wrapUp.draft = draft;
+  if (callSid === selected) renderCall();
+});
 socket.on('alert:supervisor', ({ caller, flag }) => showAlert(`${t('supervisorAlert')}：${caller} · ${flagLabel(flag)}`));
 socket.on('transcript:partial', transcript);
 socket.on('transcript:final', transcript);
@@ -279,12 +304,15 @@ socket.on('call:ended', ({ callSid, endedAt }) => {
   v.partial = { caller: null, operator: null };
   renderList();
   if (callSid === selected) renderCall();
-  setTimeout(() => {
+  const forget = () => {
+    // The operator is still writing its wrap-up: the call stays until they submit or move on.
+    if (selected === callSid && !calls.get(callSid)?.summary.wrapUp) return void setTimeout(forget, ENDED_KEPT_MS);
     calls.delete(callSid);
     if (selected === callSid) selected = null;
     renderList();
     renderCall();
-  }, ENDED_KEPT_MS);
+  };
+  setTimeout(forget, ENDED_KEPT_MS);
 });
 
 $('lang').addEventListener('click', () => {
