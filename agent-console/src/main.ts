@@ -250,7 +250,11 @@ socket.on('calls:snapshot', (snapshot) => {
   // A reconnect's snapshot is the whole truth: calls no longer ours or live are dropped.
   const live = new Set(snapshot.map((s) => s.callSid));
   for (const [sid, v] of calls) if (!live.has(sid) && v.summary.state !== 'ended') calls.delete(sid);
-  for (const summary of snapshot) view(summary);
+  for (const summary of snapshot) {
+    // An operator's ended calls still waiting for their wrap-up come too (after a reload).
+    if (summary.state === 'ended' && !calls.has(summary.callSid)) forgetLater(summary.callSid);
+    view(summary);
+  }
   if (!selected && snapshot[0]) choose(snapshot[0].callSid);
   renderList();
   renderCall();
@@ -304,16 +308,20 @@ socket.on('call:ended', ({ callSid, endedAt }) => {
   v.partial = { caller: null, operator: null };
   renderList();
   if (callSid === selected) renderCall();
-  const forget = () => {
-    // The operator is still writing its wrap-up: the call stays until they submit or move on.
-    if (selected === callSid && !calls.get(callSid)?.summary.wrapUp) return void setTimeout(forget, ENDED_KEPT_MS);
+  forgetLater(callSid);
+});
+
+/** An ended call leaves the list after a while, but not while its operator is still writing its wrap-up. */
+function forgetLater(callSid: string): void {
+  setTimeout(() => {
+    if (!calls.has(callSid)) return;
+    if (selected === callSid && !calls.get(callSid)?.summary.wrapUp) return forgetLater(callSid);
     calls.delete(callSid);
     if (selected === callSid) selected = null;
     renderList();
     renderCall();
-  };
-  setTimeout(forget, ENDED_KEPT_MS);
-});
+  }, ENDED_KEPT_MS);
+}
 
 $('lang').addEventListener('click', () => {
   toggleLanguage();

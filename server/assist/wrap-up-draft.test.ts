@@ -60,6 +60,11 @@ describe('wrap-up drafts on a live call', () => {
     expect(call.wrapUpDraft?.departmentReason).toBeTruthy();
     expect(drafts).toHaveLength(1);
 
+    // A closing that names no matter keeps the request found before, and the summary grows.
+    say('好的，谢谢', true);
+    say('再见', true);
+    expect(call.wrapUpDraft).toMatchObject({ scenarioId: 'gjj.withdraw_rent', department: 'housing_fund', place: '和平路', summary: '我在和平路租房子住，租房能不能提取公积金；好的，谢谢；再见' });
+
     registry.status(call.callSid, 'completed');
     expect(registry.get(call.callSid)).toBeUndefined();
     expect(registry.find(call.callSid)?.wrapUpDraft?.scenarioId).toBe('gjj.withdraw_rent');

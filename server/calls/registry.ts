@@ -100,6 +100,11 @@ export class CallRegistry extends EventEmitter<CallEvents> {
     return this.live.get(callSid) ?? this.ended.get(callSid);
   }
 
+  /** Calls that ended within `keepEndedMs`, oldest end first. */
+  endedCalls(): CallRecord[] {
+    return [...this.ended.values()];
+  }
+
   liveCalls(): CallRecord[] {
     return [...this.live.values()];
   }

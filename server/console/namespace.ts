@@ -119,7 +119,9 @@ export function attachConsole(io: ConsoleServer, deps: ConsoleDeps): void {
     } else {
       const mine = registry.liveCalls().filter((c) => c.operator?.userId === me.userId);
       void socket.join([userRoom(me.userId), ...mine.map((c) => callRoom(c.callSid))]);
-      socket.emit('calls:snapshot', mine.map(summarize));
+      // Their ended calls still without a wrap-up come too, so a reload keeps the wrap-up at hand.
+      const toWrapUp = registry.endedCalls().filter((c) => c.operator?.userId === me.userId && !c.wrapUp);
+      socket.emit('calls:snapshot', [...mine, ...toWrapUp].map(summarize));
       dispatcher.connected(me); // emits this operator's state to their room, this socket included
     }
 

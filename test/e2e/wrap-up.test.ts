@@ -49,6 +49,14 @@ describe('the wrap-up of a call', () => {
       expect(draft?.scenarioTitle).toBeTruthy();
       expect(draft?.departmentReason).toBeTruthy();
 
+      // A reload after the hang-up: the operator's snapshot still holds the call awaiting its wrap-up; another's does not.
+      const reloaded = await consoleClient(t.url, await t.signIn('op1', 'operator'));
+      const other = await consoleClient(t.url, await t.signIn('op2', 'operator'));
+      await until(() => reloaded.seen.has(callSid), 5000, "the ended call in op1's snapshot");
+      expect(other.seen.has(callSid)).toBe(false);
+      reloaded.close();
+      other.close();
+
       const corrected = { callSid, intent: 'consult' as const, scenarioId: 'gjj.withdraw_rent', department: 'housing_fund', departmentReason: draft!.departmentReason, place: '和平路18号', summary: '来电人在和平路18号租房，咨询租房提取公积金的条件和材料', note: '已告知可在公积金App办理' };
       // Someone else's call: refused, checked on the server.
       const refused = { ok: false, error: "only the call's operator, a supervisor or an admin may submit its wrap-up" };
@@ -69,6 +77,11 @@ describe('the wrap-up of a call', () => {
       // THEN they are told the call changed, and their after-call work is over.
       await until(() => updates.some((u) => u.callSid === callSid && u.wrapUp?.by === 'op1'), 5000, 'call:updated with the wrap-up');
       expect(t.hotline.dispatcher.status(t.hotline.users.find('op1')!.id)?.state).toBe('available');
+      // Wrapped up, it no longer comes with a new snapshot.
+      const later = await consoleClient(t.url, await t.signIn('op1', 'operator'));
+      await until(() => later.states.length > 0, 5000, "op1's state");
+      expect(later.seen.has(callSid)).toBe(false);
+      later.close();
     } finally {
       for (const c of [op1, op2, manager]) c.close();
       await t.close();
