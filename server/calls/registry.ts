@@ -81,6 +81,7 @@ export class CallRegistry extends EventEmitter<CallEvents> {
     const endedSince = this.now().getTime() - this.keepEndedMs;
     const ended = calls.filter((c) => c.state === 'ended' && c.endedAt && Date.parse(c.endedAt) >= endedSince);
     for (const call of ended.sort((a, b) => a.endedAt!.localeCompare(b.endedAt!))) this.ended.set(call.callSid, call);
+    this.trimEnded();
     for (const call of calls) {
       if (call.state === 'ended') continue;
       this.live.set(call.callSid, call);
@@ -273,6 +274,10 @@ export class CallRegistry extends EventEmitter<CallEvents> {
 
   private keepEnded(call: CallRecord): void {
     this.ended.set(call.callSid, call);
+    this.trimEnded();
+  }
+
+  private trimEnded(): void {
     const cutoff = this.now().getTime() - this.keepEndedMs;
     for (const [sid, old] of this.ended) {
       if (Date.parse(old.endedAt ?? old.startedAt) >= cutoff && this.ended.size <= MAX_ENDED_KEPT) break;
