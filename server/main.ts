@@ -9,6 +9,7 @@ import { MemoryCallerHistory } from './assist/caller-history.ts';
 import { AssistEngine } from './assist/engine.ts';
 import { LiveFlags } from './assist/live-flags.ts';
 import { LiveSuggester } from './assist/live-suggestions.ts';
+import { followWrapUpDrafts } from './assist/live-wrap-up.ts';
 import { RuleLibrary } from './assist/rules/library.ts';
 import { createAuthApi } from './auth/api.ts';
 import { Authenticator } from './auth/authenticator.ts';
@@ -129,6 +130,7 @@ export async function startHotline(config: Config, options: StartOptions): Promi
   const assist = new AssistEngine(() => knowledge.index, () => rules.current, callers);
   const suggester = new LiveSuggester(registry, (text, call) => assist.analyze(text, { callerHash: call.callerHash, atMs: Date.parse(call.startedAt) }), log.child({ part: 'assist' }));
   suggester.on('update', (update) => metrics.suggestionUpdates.inc({ based_on: update.basedOn }));
+  followWrapUpDrafts(registry, suggester);
   const flags = new LiveFlags(registry, suggester, assist, () => rules.current, log.child({ part: 'flags' }));
   flags.on('alert', (alert) => log.warn({ callSid: alert.callSid, flag: alert.flag.key, reason: alert.reason }, 'supervisor alert'));
 
@@ -180,6 +182,7 @@ export async function startHotline(config: Config, options: StartOptions): Promi
     flags,
     playWarning: (call) => callControl.playWarning(call, rules.current.abuse.escalation.warning),
     knowsScenario: (id) => knowledge.scenario(id) !== undefined,
+    knowsDepartment: (id) => knowledge.current.kb.departments.has(id),
     info: { speech: config.speech.provider, version: VERSION }, metrics, logger: log.child({ part: 'console' }) });
 
   const media = new MediaStreamServer({

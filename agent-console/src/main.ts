@@ -8,11 +8,12 @@ import { flagLabel, renderFlags } from './flags.ts';
 import { renderSuggestions } from './suggestions.ts';
 import { el } from './dom.ts';
 import { setupSession } from './session.ts';
+import { emptyWrapUp, loadWrapUpChoices, renderWrapUp, setupWrapUp, type WrapUpView } from './wrap-up.ts';
 
 /**
  * The console: live calls on the left; on the right the chosen call's IVR path, its live
- * transcript (caller and operator side by side) and the knowledge base's suggested
- * answers. Transcript text is callers' words: it only ever goes into the page as text,
+ * transcript (caller and operator side by side), the knowledge base's suggested
+ * answers and the wrap-up form. Transcript text is callers' words: it only ever goes into the page as text,
  * never as HTML.
  */
 type Speaker = 'caller' | 'operator';
@@ -27,6 +28,7 @@ interface CallView {
   used: Set<string>;
   open: Set<string>;
   flags: readonly LiveFlag[];
+  wrapUp: WrapUpView;
 }
 
 const calls = new Map<string, CallView>();
@@ -38,7 +40,7 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 function view(summary: CallSummary): CallView {
   let v = calls.get(summary.callSid);
   if (!v) {
-    v = { summary, finals: { caller: [], operator: [] }, partial: { caller: null, operator: null }, loaded: false, suggestions: [], used: new Set(), open: new Set(), flags: [] };
+    v = { summary, finals: { caller: [], operator: [] }, partial: { caller: null, operator: null }, loaded: false, suggestions: [], used: new Set(), open: new Set(), flags: [], wrapUp: emptyWrapUp() };
     calls.set(summary.callSid, v);
   } else v.summary = summary;
   return v;
@@ -115,7 +117,22 @@ function renderCall(): void {
   $('self-service').textContent = asked?.question ? `${t('selfService')}：“${asked.question}” · ${t(`outcome.${asked.outcome}` as Key)}` : '';
   renderSuggestions($('suggestions'), $('no-suggestions'), { items: v.suggestions, used: v.used, open: v.open }, (s, rank) => useAnswer(v, s, rank));
   renderFlags($('flags'), v.flags, (flag, decision) => decide(v, flag, decision), () => warn(v));
+  renderWrapUp({ callSid: v.summary.callSid, view: v.wrapUp, submitted: v.summary.wrapUp });
 }
+
+setupWrapUp({
+  current: () => {
+    const v = selected ? calls.get(selected) : undefined;
+    return v ? { callSid: v.summary.callSid, view: v.wrapUp, submitted: v.summary.wrapUp } : null;
+  },
+  submit: async (request) => {
+    const result = await socket.timeout(5000).emitWithAck('call:wrapup', request);
+    const v = calls.get(request.callSid);
+    if (result.ok && v) v.summary = { ...v.summary, wrapUp: result.wrapUp };
+    return result;
+  },
+  rendered: () => renderCall(),
+});
 
 function decide(v: CallView, flag: LiveFlag, decision: 'confirmed' | 'dismissed'): void {
   socket.timeout(5000).emit('flag:decide', { callSid: v.summary.callSid, key: flag.key, decision }, (error, result) => {
@@ -164,6 +181,7 @@ function choose(callSid: string): void {
       v.summary = result.call;
       if (!v.suggestions.length) v.suggestions = result.call.suggestions;
       if (!v.flags.length) v.flags = result.call.flags;
+      v.wrapUp.draft = result.call.wrapUpDraft;
       for (const use of result.call.kbUsed) v.used.add(use.id);
       const byOffset = (a: { offsetMs: number }, b: { offsetMs: number }) => a.offsetMs - b.offsetMs;
       for (const speaker of ['caller', 'operator'] as const) {
@@ -217,6 +235,7 @@ socket.on('connect', () => {
   $('login').hidden = true;
   $('desk').hidden = false;
   setConnection('online');
+  void loadWrapUpChoices().then(renderCall);
 });
 socket.on('disconnect', () => setConnection('offline'));
 socket.on('connect_error', (error) => {
@@ -231,7 +250,11 @@ socket.on('calls:snapshot', (snapshot) => {
   // A reconnect's snapshot is the whole truth: calls no longer ours or live are dropped.
   const live = new Set(snapshot.map((s) => s.callSid));
   for (const [sid, v] of calls) if (!live.has(sid) && v.summary.state !== 'ended') calls.delete(sid);
-  for (const summary of snapshot) view(summary);
+  for (const summary of snapshot) {
+    // An operator's ended calls still waiting for their wrap-up come too (after a reload).
+    if (summary.state === 'ended' && !calls.has(summary.callSid)) forgetLater(summary.callSid);
+    view(summary);
+  }
   if (!selected && snapshot[0]) choose(snapshot[0].callSid);
   renderList();
   renderCall();
@@ -269,6 +292,12 @@ socket.on('flags:update', ({ callSid, flags }) => {
   renderList();
   if (callSid === selected) renderCall();
 });
+socket.on('wrapup:draft', ({ callSid, draft }) => {
+  const v = calls.get(callSid);
+  if (!v) return;
+  v.wrapUp.draft = draft;
+  if (callSid === selected) renderCall();
+});
 socket.on('alert:supervisor', ({ caller, flag }) => showAlert(`${t('supervisorAlert')}：${caller} · ${flagLabel(flag)}`));
 socket.on('transcript:partial', transcript);
 socket.on('transcript:final', transcript);
@@ -279,13 +308,20 @@ socket.on('call:ended', ({ callSid, endedAt }) => {
   v.partial = { caller: null, operator: null };
   renderList();
   if (callSid === selected) renderCall();
+  forgetLater(callSid);
+});
+
+/** An ended call leaves the list after a while, but not while its operator is still writing its wrap-up. */
+function forgetLater(callSid: string): void {
   setTimeout(() => {
+    if (!calls.has(callSid)) return;
+    if (selected === callSid && !calls.get(callSid)?.summary.wrapUp) return forgetLater(callSid);
     calls.delete(callSid);
     if (selected === callSid) selected = null;
     renderList();
     renderCall();
   }, ENDED_KEPT_MS);
-});
+}
 
 $('lang').addEventListener('click', () => {
   toggleLanguage();

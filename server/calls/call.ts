@@ -1,3 +1,4 @@
+import type { Intent } from '../ivr/flow.ts';
 import type { Speaker } from '../speech/recognizer.ts';
 
 /**
@@ -80,6 +81,34 @@ export interface OperatorAssignment {
   readonly assignedAt: string;
 }
 
+/**
+ * The operator's wrap-up (话后小结) of a call: what the request was and who handles it.
+ * The draft is what the assist engine made of the caller's words; the operator corrects
+ * it and submits the wrap-up, which is stored with who and when.
+ */
+export interface WrapUpFields {
+  readonly intent: Intent;
+  /** The knowledge-base scenario the request came to, or null when none fits. */
+  readonly scenarioId: string | null;
+  readonly department: string;
+  readonly departmentReason: string;
+  readonly place: string | null;
+  readonly summary: string;
+  readonly note?: string;
+}
+
+export interface WrapUpDraft extends Omit<WrapUpFields, 'department' | 'note'> {
+  /** The scenario's title, for showing the operator what the id means. */
+  readonly scenarioTitle: string | null;
+  /** Null when nothing said which department: the operator must choose one. */
+  readonly department: string | null;
+}
+
+export interface WrapUp extends WrapUpFields {
+  readonly by: string;
+  readonly at: string;
+}
+
 export interface CallRecord {
   readonly callSid: string;
   readonly accountSid: string;
@@ -105,6 +134,9 @@ export interface CallRecord {
   place?: string;
   flags?: FlagRecord[];
   operator?: OperatorAssignment;
+  /** Pre-filled from the latest analysis of the caller's words, kept after the call ends for the wrap-up. */
+  wrapUpDraft?: WrapUpDraft;
+  wrapUp?: WrapUp;
 }
 
 /** Twilio call statuses after which nothing more happens on the call. */

@@ -61,4 +61,28 @@ describe('call registry', () => {
     r.transcript(call, { speaker: 'caller', text: '我想问一下', final: true, offsetMs: 0, durationMs: 900 });
     expect(call.transcript).toHaveLength(1);
   });
+
+  it('keeps an ended call findable for its wrap-up, for keepEndedMs, restored after a restart', async () => {
+    let nowMs = Date.parse('2026-12-01T08:00:00Z');
+    const store = new MemoryCallStore();
+    const make = () => new CallRegistry({ store, callerHashSecret: SECRET, logger: silentLogger, keepEndedMs: 60_000, now: () => new Date(nowMs) });
+    const r = make();
+    const old = r.start(incoming(7));
+    r.status(old.callSid, 'completed');
+    nowMs += 30_000;
+    const recent = r.start(incoming(8));
+    r.status(recent.callSid, 'completed');
+    expect(r.get(recent.callSid)).toBeUndefined();
+    expect(r.find(recent.callSid)).toBe(recent);
+    const wrapUp = r.wrapUp(recent, { intent: 'consult', scenarioId: null, department: 'hrss', departmentReason: '', place: null, summary: '咨询社保' }, 'op1');
+    expect(await store.load(0)).toContainEqual(expect.objectContaining({ callSid: recent.callSid, wrapUp }));
+    // A restart finds the recently ended call again; one ended longer ago than keepEndedMs is left to the store.
+    nowMs += 40_000;
+    const again = make();
+    await again.restore(0);
+    again.close();
+    expect(again.find(recent.callSid)?.wrapUp).toEqual(wrapUp);
+    expect(again.find(old.callSid)).toBeUndefined();
+    expect(again.get(recent.callSid)).toBeUndefined();
+  });
 });

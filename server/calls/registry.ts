@@ -4,7 +4,7 @@ import { maskPhone } from '../log.ts';
 import type { RecognitionResult } from '../speech/recognizer.ts';
 import type { CallStore } from '../store/store.ts';
 import { callerHash } from './caller-hash.ts';
-import { TERMINAL_STATUSES, type CallRecord, type IvrStep, type FlagRecord, type KbUse, type OperatorAssignment, type SelfServiceRecord, type StreamInfo } from './call.ts';
+import { TERMINAL_STATUSES, type CallRecord, type IvrStep, type FlagRecord, type KbUse, type OperatorAssignment, type SelfServiceRecord, type StreamInfo, type WrapUp, type WrapUpDraft, type WrapUpFields } from './call.ts';
 
 /**
  * The one registry of live calls, keyed by CallSid. Webhooks, the media socket and the
@@ -14,6 +14,9 @@ import { TERMINAL_STATUSES, type CallRecord, type IvrStep, type FlagRecord, type
  * A call ends when Twilio reports a final status and its media stream, if any, has
  * stopped and flushed its last words; whichever of the two is missing after
  * `settleMs` is not waited for any longer.
+ *
+ * Ended calls stay findable (`find`) for `keepEndedMs`: the operator writes the wrap-up
+ * after the caller has hung up, and may reload the page while doing so.
  */
 export interface CallEvents {
   started: [call: CallRecord];
@@ -22,7 +25,12 @@ export interface CallEvents {
   assigned: [call: CallRecord];
   transcript: [call: CallRecord, result: RecognitionResult];
   ended: [call: CallRecord];
+  drafted: [call: CallRecord, draft: WrapUpDraft];
+  wrappedUp: [call: CallRecord, wrapUp: WrapUp];
 }
+
+/** Bounds the memory ended calls take on a busy day; older ones are in the store. */
+const MAX_ENDED_KEPT = 5000;
 
 export interface IncomingCall {
   readonly callSid: string;
@@ -40,11 +48,15 @@ export interface RegistryOptions {
   readonly settleMs?: number;
   /** Calls with no activity for this long are ended as stale (the status callback never came). */
   readonly staleMs?: number;
+  /** How long an ended call stays findable for its wrap-up. */
+  readonly keepEndedMs?: number;
   readonly now?: () => Date;
 }
 
 export class CallRegistry extends EventEmitter<CallEvents> {
   private readonly live = new Map<string, CallRecord>();
+  /** Ended calls, oldest end first (a Map keeps insertion order). */
+  private readonly ended = new Map<string, CallRecord>();
   private readonly streamsOpen = new Set<string>();
   private readonly settleTimers = new Map<string, NodeJS.Timeout>();
   private readonly lastActivity = new Map<string, number>();
@@ -52,6 +64,7 @@ export class CallRegistry extends EventEmitter<CallEvents> {
   private readonly now: () => Date;
   private readonly settleMs: number;
   private readonly staleMs: number;
+  private readonly keepEndedMs: number;
   private sweeper: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: RegistryOptions) {
@@ -59,11 +72,16 @@ export class CallRegistry extends EventEmitter<CallEvents> {
     this.now = options.now ?? (() => new Date());
     this.settleMs = options.settleMs ?? 15_000;
     this.staleMs = options.staleMs ?? 4 * 3_600_000;
+    this.keepEndedMs = options.keepEndedMs ?? 12 * 3_600_000;
   }
 
   /** Restores calls still live at the last shutdown, and starts the stale-call sweeper. */
   async restore(sinceMs: number): Promise<number> {
     const calls = await this.options.store.load(sinceMs);
+    const endedSince = this.now().getTime() - this.keepEndedMs;
+    const ended = calls.filter((c) => c.state === 'ended' && c.endedAt && Date.parse(c.endedAt) >= endedSince);
+    for (const call of ended.sort((a, b) => a.endedAt!.localeCompare(b.endedAt!))) this.ended.set(call.callSid, call);
+    this.trimEnded();
     for (const call of calls) {
       if (call.state === 'ended') continue;
       this.live.set(call.callSid, call);
@@ -76,6 +94,16 @@ export class CallRegistry extends EventEmitter<CallEvents> {
 
   get(callSid: string): CallRecord | undefined {
     return this.live.get(callSid);
+  }
+
+  /** A live call, or one that ended within `keepEndedMs`. */
+  find(callSid: string): CallRecord | undefined {
+    return this.live.get(callSid) ?? this.ended.get(callSid);
+  }
+
+  /** Calls that ended within `keepEndedMs`, oldest end first. */
+  endedCalls(): CallRecord[] {
+    return [...this.ended.values()];
   }
 
   liveCalls(): CallRecord[] {
@@ -129,6 +157,23 @@ export class CallRegistry extends EventEmitter<CallEvents> {
     if (update.place !== undefined) call.place = update.place;
     if (update.flags !== undefined) call.flags = update.flags;
     this.changed(call);
+  }
+
+  /** The wrap-up draft, as the assist engine makes it from the caller's words. */
+  drafted(call: CallRecord, draft: WrapUpDraft): void {
+    call.wrapUpDraft = draft;
+    this.changed(call);
+    this.emit('drafted', call, draft);
+  }
+
+  /** The operator's wrap-up, live or after the call ended; a later one replaces it. */
+  wrapUp(call: CallRecord, fields: WrapUpFields, by: string): WrapUp {
+    const wrapUp: WrapUp = { ...fields, by, at: this.now().toISOString() };
+    call.wrapUp = wrapUp;
+    if (call.state === 'ended') this.options.store.save(call);
+    else this.changed(call);
+    this.emit('wrappedUp', call, wrapUp);
+    return wrapUp;
   }
 
   /** Records the knowledge-base answer an operator used on the call. */
@@ -219,11 +264,25 @@ export class CallRegistry extends EventEmitter<CallEvents> {
     call.endReason = reason;
     this.options.store.save(call);
     this.live.delete(call.callSid);
+    this.keepEnded(call);
     this.streamsOpen.delete(call.callSid);
     this.lastActivity.delete(call.callSid);
     this.options.logger.info({ callSid: call.callSid, reason, lines: call.transcript.length }, 'call ended');
     this.emit('ended', call);
     if (this.live.size === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+  }
+
+  private keepEnded(call: CallRecord): void {
+    this.ended.set(call.callSid, call);
+    this.trimEnded();
+  }
+
+  private trimEnded(): void {
+    const cutoff = this.now().getTime() - this.keepEndedMs;
+    for (const [sid, old] of this.ended) {
+      if (Date.parse(old.endedAt ?? old.startedAt) >= cutoff && this.ended.size <= MAX_ENDED_KEPT) break;
+      this.ended.delete(sid);
+    }
   }
 
   private settleLater(call: CallRecord, reason: string): void {

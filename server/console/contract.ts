@@ -5,7 +5,7 @@
 import type { FlagsUpdate, LiveFlag, SupervisorAlert } from '../assist/live-flags.ts';
 import type { SuggestionUpdate } from '../assist/live-suggestions.ts';
 import type { Suggestion } from '../assist/suggestion.ts';
-import type { CallState, IvrStep, KbUse, SelfServiceRecord, TranscriptEntry } from '../calls/call.ts';
+import type { CallState, IvrStep, KbUse, SelfServiceRecord, TranscriptEntry, WrapUp, WrapUpDraft, WrapUpFields } from '../calls/call.ts';
 import type { Principal, Role } from '../auth/roles.ts';
 import type { OperatorState, OperatorStatus } from '../calls/dispatcher.ts';
 import type { Speaker } from '../speech/recognizer.ts';
@@ -26,6 +26,8 @@ export interface CallSummary {
   readonly selfService?: SelfServiceRecord;
   /** The operator the call was given to. */
   readonly operator?: { readonly username: string; readonly displayName: string };
+  /** The operator's submitted wrap-up (话后小结), with who and when. */
+  readonly wrapUp?: WrapUp;
 }
 
 export interface CallDetail extends CallSummary {
@@ -34,6 +36,20 @@ export interface CallDetail extends CallSummary {
   readonly suggestions: readonly Suggestion[];
   readonly kbUsed: readonly KbUse[];
   readonly flags: readonly LiveFlag[];
+  /** The wrap-up pre-filled from the caller's words; null until they said something. */
+  readonly wrapUpDraft: WrapUpDraft | null;
+}
+
+/** The operator's wrap-up of a call, live or ended; `note` is their own remark. */
+export interface WrapUpRequest extends WrapUpFields {
+  readonly callSid: string;
+}
+
+export type WrapUpResult = { ok: true; wrapUp: WrapUp } | { ok: false; error: string };
+
+export interface WrapUpDraftUpdate {
+  readonly callSid: string;
+  readonly draft: WrapUpDraft;
 }
 
 /** An operator confirming or dismissing a flag (the system never rejects a request by itself). */
@@ -102,6 +118,8 @@ export interface ServerToClientEvents {
   'suggestions:update': (update: SuggestionUpdate) => void;
   /** The flags on a call, whole, whenever one is raised, grows or is decided. */
   'flags:update': (update: FlagsUpdate) => void;
+  /** The wrap-up draft of a call, whole, whenever the caller's words change it. */
+  'wrapup:draft': (update: WrapUpDraftUpdate) => void;
   /** For supervisors (and the call's operator): a threat, an emergency, repeated abuse. */
   'alert:supervisor': (alert: SupervisorAlert & { caller: string }) => void;
 }
@@ -116,6 +134,11 @@ export interface ClientToServerEvents {
   'flag:decide': (request: FlagDecisionRequest, ack: (result: FlagDecisionResult) => void) => void;
   /** Plays the warning to an abusive caller and ends the call (offered once the abuse count reaches `warnAt`). */
   'call:warn': (callSid: string, ack: (result: { ok: true } | { ok: false; error: string }) => void) => void;
+  /**
+   * Stores the wrap-up on the call (live, or ended within the registry's window): its
+   * operator, a supervisor or an admin only. Errors name the field: `summary: …`.
+   */
+  'call:wrapup': (request: WrapUpRequest, ack: (result: WrapUpResult) => void) => void;
   /** An operator setting their own state; refused for other roles. */
   'operator:state': (state: OperatorState, ack: (result: OperatorStateResult) => void) => void;
 }

@@ -54,5 +54,8 @@ export function attachFeed(nsp: ReturnType<ConsoleServer['of']>, deps: FeedDeps)
     toCall(call.callSid).emit('call:ended', { callSid: call.callSid, endedAt: call.endedAt!, reason: call.endReason ?? '' });
     nsp.in(callRoom(call.callSid)).socketsLeave(callRoom(call.callSid));
   });
+  registry.on('drafted', (call, draft) => toCall(call.callSid).emit('wrapup:draft', { callSid: call.callSid, draft }));
+  // The call may have ended, and its operator left its room: tell them by their own room too.
+  registry.on('wrappedUp', (call) => nsp.to([...audienceOf(call.callSid), ...(call.operator ? [userRoom(call.operator.userId)] : [])]).emit('call:updated', summarize(call)));
   deps.dispatcher.on('state', (status) => nsp.to([userRoom(status.userId), SUPERVISORS]).emit('operator:state', status));
 }

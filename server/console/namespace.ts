@@ -15,6 +15,7 @@ import { attachFeed } from './feed.ts';
 import { authenticateSockets } from './handshake.ts';
 import { callRoom, SUPERVISORS, userRoom } from './rooms.ts';
 import { summarize } from './summary.ts';
+import { unknownReference, wrapUpRefusal, wrapUpRequest } from './wrap-up-request.ts';
 
 export { summarize };
 
@@ -35,6 +36,8 @@ export interface ConsoleDeps {
   readonly playWarning: (call: CallRecord) => Promise<void>;
   /** Whether a scenario id exists (active or retired) in the knowledge base. */
   readonly knowsScenario: (id: string) => boolean;
+  /** Whether a department id is in the responsibility list (departments.tsv). */
+  readonly knowsDepartment: (id: string) => boolean;
   readonly info: ServerInfo;
   readonly metrics: Metrics;
   readonly logger: Logger;
@@ -57,11 +60,15 @@ const kbUseRequest = z.object({
 const operatorState = z.enum(OPERATOR_STATES);
 
 const NO_CALL = 'no live call with that CallSid';
+const NO_RECENT_CALL = 'no live or recently ended call with that CallSid';
 const NOT_YOURS = 'that call is not assigned to you';
 const READ_ONLY = 'the service token watches calls and cannot act on them; sign in';
 
-/** Why `who` may not read (or act on) the call, or null when they may. */
-function refusal(who: Principal, call: CallRecord, action: 'read' | 'act'): string | null {
+type Action = 'read' | 'act' | 'wrapup';
+
+/** Why `who` may not read (or act on, or wrap up) the call, or null when they may. */
+function refusal(who: Principal, call: CallRecord, action: Action): string | null {
+  if (action === 'wrapup') return wrapUpRefusal(who, call);
   if (action === 'act' && who.kind === 'service') return READ_ONLY;
   if (!seesAllCalls(who.role) && call.operator?.userId !== who.userId) return NOT_YOURS;
   return null;
@@ -82,12 +89,15 @@ export function attachConsole(io: ConsoleServer, deps: ConsoleDeps): void {
     }
   });
 
-  /** Validates a request about a live call and checks who asks: the call and the request, or the error to send back. */
-  const forCall = <T extends { callSid: string }>(who: Principal, schema: z.ZodType<T>, request: unknown, action: 'read' | 'act'): { error: string } | { call: CallRecord; data: T } => {
+  /**
+   * Validates a request about a call and checks who asks: the call and the request, or the
+   * error to send back. Reading and wrapping up also find calls that ended a while ago.
+   */
+  const forCall = <T extends { callSid: string }>(who: Principal, schema: z.ZodType<T, unknown>, request: unknown, action: Action): { error: string } | { call: CallRecord; data: T } => {
     const parsed = schema.safeParse(request);
     if (!parsed.success) return { error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
-    const call = registry.get(parsed.data.callSid);
-    if (!call) return { error: NO_CALL };
+    const call = action === 'act' ? registry.get(parsed.data.callSid) : registry.find(parsed.data.callSid);
+    if (!call) return { error: action === 'act' ? NO_CALL : NO_RECENT_CALL };
     const refused = refusal(who, call, action);
     if (refused) {
       deps.logger.warn({ username: who.username, callSid: call.callSid, action }, 'console request refused');
@@ -109,16 +119,25 @@ export function attachConsole(io: ConsoleServer, deps: ConsoleDeps): void {
     } else {
       const mine = registry.liveCalls().filter((c) => c.operator?.userId === me.userId);
       void socket.join([userRoom(me.userId), ...mine.map((c) => callRoom(c.callSid))]);
-      socket.emit('calls:snapshot', mine.map(summarize));
+      // Their ended calls still without a wrap-up come too, so a reload keeps the wrap-up at hand.
+      const toWrapUp = registry.endedCalls().filter((c) => c.operator?.userId === me.userId && !c.wrapUp);
+      socket.emit('calls:snapshot', [...mine, ...toWrapUp].map(summarize));
       dispatcher.connected(me); // emits this operator's state to their room, this socket included
     }
 
     socket.on('call:get', (sid, ack) => {
       if (typeof ack !== 'function') return;
       const found = forCall(me, callRequest, { callSid: sid }, 'read');
-      if ('error' in found) return ack({ ok: false, error: found.error === 'callSid: expected a CallSid' ? NO_CALL : found.error });
+      if ('error' in found) return ack({ ok: false, error: found.error === 'callSid: expected a CallSid' ? NO_RECENT_CALL : found.error });
       const { call } = found;
-      const detail: CallDetail = { ...summarize(call), transcript: call.transcript, suggestions: deps.suggester.current(call.callSid), kbUsed: call.kbUsed ?? [], flags: deps.flags.current(call.callSid) };
+      const detail: CallDetail = {
+        ...summarize(call),
+        transcript: call.transcript,
+        suggestions: deps.suggester.current(call.callSid),
+        kbUsed: call.kbUsed ?? [],
+        flags: deps.flags.current(call.callSid),
+        wrapUpDraft: call.wrapUpDraft ?? null,
+      };
       ack({ ok: true, call: detail });
     });
 
@@ -155,6 +174,21 @@ export function attachConsole(io: ConsoleServer, deps: ConsoleDeps): void {
       } catch (error) {
         ack({ ok: false, error: error instanceof CallControlError ? error.message : 'the warning could not be played' });
       }
+    });
+
+    socket.on('call:wrapup', (request, ack) => {
+      if (typeof ack !== 'function') return;
+      const found = forCall(me, wrapUpRequest, request, 'wrapup');
+      if ('error' in found) return ack({ ok: false, error: found.error });
+      const { call, data } = found;
+      const unknown = unknownReference(data, deps);
+      if (unknown) return ack({ ok: false, error: unknown });
+      const { callSid: _, note, ...fields } = data;
+      const wrapUp = registry.wrapUp(call, { ...fields, ...(note ? { note } : {}) }, me.username);
+      // The wrap-up is the after-call work: once the operator submits theirs, they take calls again.
+      const status = call.operator?.userId === me.userId ? dispatcher.status(me.userId) : null;
+      if (status?.state === 'after_call_work' && status.callSid === null) dispatcher.setState(me.userId, 'available');
+      ack({ ok: true, wrapUp });
     });
 
     socket.on('operator:state', (state, ack) => {

@@ -15,5 +15,6 @@ export function summarize(call: CallRecord): CallSummary {
     ...(call.intent ? { intent: call.intent } : {}),
     ...(call.selfService ? { selfService: call.selfService } : {}),
     ...(call.operator ? { operator: { username: call.operator.username, displayName: call.operator.displayName } } : {}),
+    ...(call.wrapUp ? { wrapUp: call.wrapUp } : {}),
   };
 }

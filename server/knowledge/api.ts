@@ -65,6 +65,10 @@ export function createKnowledgeApi(deps: KnowledgeApiDeps): express.Router {
     res.json({ version: v.version, loadedAt: v.loadedAt, buildMs: v.buildMs, ...v.index.size });
   });
 
+  router.get('/departments', (_req, res) => {
+    res.json([...deps.library.current.kb.departments.values()].map((d) => ({ id: d.id, name: d.name })));
+  });
+
   router.get('/scenarios', (_req, res) => {
     res.json(deps.library.current.kb.scenarios.map((s) => ({ id: s.id, title: s.title, domain: s.domain, department: s.department, status: s.status, subScenarios: s.subScenarios.length })));
   });

@@ -1,8 +1,10 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseScenario, readScenario } from '../../server/simulator/scenario.ts';
 import { launchChromium } from '../support/browser.ts';
-import { startTestHotline, type TestHotline } from '../support/hotline.ts';
+import { startTestHotline, until, type TestHotline } from '../support/hotline.ts';
 
 // GIVEN the console open in real Chromium, an operator signed in through its form; WHEN a simulated
 // caller talks to the hotline; THEN the call is given to that operator, and the page lists it (number
@@ -26,6 +28,14 @@ describe('console page in a real browser', () => {
     await page.fill('#password', password);
     await page.click('#login button[type="submit"]');
     return page;
+  }
+  /** A call's wrap-up as the lowdb calls file holds it (read as it is on disk). */
+  function storedWrapUp(callSid: string): unknown {
+    for (const name of readdirSync(t.dataDir).filter((n) => /^calls-.*\.json$/.test(n))) {
+      const file = JSON.parse(readFileSync(path.join(t.dataDir, name), 'utf8')) as { calls: Record<string, { wrapUp?: unknown }> };
+      if (file.calls[callSid]?.wrapUp) return file.calls[callSid].wrapUp;
+    }
+    return undefined;
   }
   afterAll(async () => {
     await browser?.close();
@@ -75,6 +85,25 @@ describe('console page in a real browser', () => {
     // The call's end puts the operator in after-call work.
     await page.locator('#op-state-box[data-state="after_call_work"]').waitFor({ timeout: 5000 });
     expect(t.hotline.dispatcher.status(t.hotline.users.find('op1')!.id)?.state).toBe('after_call_work');
+
+    // The wrap-up, after the caller hung up: pre-filled from their words; the operator corrects it and submits.
+    const form = page.locator('#wrapup');
+    await form.locator('select[name="department"] option[value="housing_fund"]').waitFor({ state: 'attached' });
+    expect(await form.locator('select[name="intent"]').inputValue()).toBe('consult');
+    expect(await form.locator('input[name="scenarioId"]').inputValue()).toBe('gjj.withdraw_rent');
+    expect(await form.locator('select[name="department"]').inputValue()).toBe('housing_fund');
+    expect(await form.locator('textarea[name="summary"]').inputValue()).toContain('租房提取公积金要带什么材料');
+    expect(await form.locator('h3').textContent()).toBe('话后小结');
+    await form.locator('textarea[name="summary"]').fill('来电人咨询租房提取公积金所需材料，已告知');
+    await form.locator('textarea[name="note"]').fill('已答复');
+    await form.locator('button[type="submit"]').click();
+    await page.locator('#wrapup-message[data-ok="true"]', { hasText: '小结已保存' }).waitFor({ timeout: 5000 });
+    const wrapUp = { intent: 'consult', scenarioId: 'gjj.withdraw_rent', department: 'housing_fund', summary: '来电人咨询租房提取公积金所需材料，已告知', note: '已答复', by: 'op1' };
+    expect(t.hotline.registry.find(call.callSid)?.wrapUp).toMatchObject(wrapUp);
+    // In the store's file, and the operator's after-call work is over.
+    await until(() => storedWrapUp(call.callSid) !== undefined, 5000, 'the wrap-up in the calls file');
+    expect(storedWrapUp(call.callSid)).toMatchObject(wrapUp);
+    await page.locator('#op-state-box[data-state="available"]').waitFor({ timeout: 5000 });
     expect(await callerSide.locator('.line.final').allTextContents()).toEqual(scenario.caller_says.map((s) => expect.stringContaining(s)));
     expect(await page.content()).not.toContain('13800001234');
     expect(errors).toEqual([]);
@@ -82,6 +111,7 @@ describe('console page in a real browser', () => {
     // English toggle
     await page.click('#lang');
     expect(await page.locator('h1').textContent()).toBe('12345 Hotline Desk');
+    expect(await page.locator('#wrapup h3').textContent()).toBe('Wrap-up');
   }, 60_000);
 
   it('shows flags with the words they rest on, alerts on a threat, and records the operator dismissing one', async () => {
@@ -89,8 +119,10 @@ describe('console page in a real browser', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.locator('#connection[data-state="online"]').waitFor();
-    // Back from after-call work: the operator switches to available, and the server has it.
-    await page.locator('#op-state-box[data-state="after_call_work"]').waitFor();
+    // Available again since the wrap-up; the operator switches to busy and back, and the server has it.
+    await page.locator('#op-state-box[data-state="available"]').waitFor();
+    await page.selectOption('#op-state', 'busy');
+    await page.locator('#op-state-box[data-state="busy"]').waitFor();
     await page.selectOption('#op-state', 'available');
     await page.locator('#op-state-box[data-state="available"]').waitFor();
     expect(t.hotline.dispatcher.status(t.hotline.users.find('op1')!.id)?.state).toBe('available');

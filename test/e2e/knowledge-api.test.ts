@@ -50,7 +50,7 @@ describe('knowledge REST API', () => {
     expect((await send('POST', '/scenarios', dogLicence, { authorization: `Basic ${t.config.consoleToken}` })).status).toBe(401);
   });
 
-  it('shows the version in force, the scenarios, and one scenario whole', async () => {
+  it('shows the version in force, the scenarios, one scenario whole, and the departments', async () => {
     const info = await send('GET', '/');
     expect(info.status).toBe(200);
     expect(info.body).toMatchObject({ version: 1, scenarios: 64, subScenarios: expect.any(Number), loadedAt: expect.any(String) });
@@ -64,6 +64,10 @@ describe('knowledge REST API', () => {
     expect(loan.body).toMatchObject({ id: 'gjj.loan', department: 'housing_fund', file: 'scenarios/gjj.yaml', answer: expect.any(Object), spoken: expect.any(String) });
     expect(loan.body.phrasings.length).toBeGreaterThanOrEqual(6);
     expect(loan.body.subScenarios.map((s: { id: string }) => s.id)).toContain('gjj.loan.combo');
+
+    // The responsibility list, for the wrap-up form's department choice.
+    const departments = await send('GET', '/departments');
+    expect(departments.body).toContainEqual({ id: 'housing_fund', name: '住房公积金管理中心' });
 
     const missing = await send('GET', '/scenarios/gjj.no_such');
     expect(missing).toEqual({ status: 404, body: { error: 'no scenario gjj.no_such' } });
