@@ -6,9 +6,11 @@ import type { Utterance } from './utterance.ts';
 /**
  * Requests outside what the hotline may accept (不合理不合规诉求), every category of
  * `rules/unreasonable.yaml`, each flag with the rule it rests on and the script to explain
- * it. The system never rejects: the operator confirms or dismisses the flag.
+ * it. The system never rejects: the operator confirms or dismisses the flag. A caller who
+ * only asks what the hotline accepts (`askingOnly`) makes no demand to flag.
  */
 export function detectUnreasonable(u: Utterance, rules: CompiledRules): Flag[] {
+  if (firstMatch(rules.askingOnly, u.text)) return [];
   const flags: Flag[] = [];
   for (const { category, signals } of rules.unreasonable) {
     const evidence = firstMatch(signals, u.text);

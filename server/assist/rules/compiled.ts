@@ -17,6 +17,7 @@ export interface CompiledRules {
   readonly reportedSpeech: readonly Signal[];
   readonly recurring: readonly Signal[];
   readonly urgentNotNow: readonly Signal[];
+  readonly askingOnly: readonly Signal[];
   /** What the detectors learned from `examples.yaml`. */
   readonly examples: ExampleModel;
 }
@@ -42,6 +43,7 @@ export function compile(rules: Rules): CompiledRules {
     reportedSpeech: signals(rules.abuse.reported),
     recurring: signals(rules.intent.recurring),
     urgentNotNow: signals(rules.urgent.notNow),
+    askingOnly: signals(rules.unreasonable.askingOnly),
     examples: ExampleModel.train(rules.examples),
   };
   cache.set(rules, compiled);

@@ -59,6 +59,8 @@ const unreasonableCategory = z.strictObject({
 });
 
 export const unreasonableFileSchema = z.strictObject({
+  /** The caller only asks what the hotline accepts, or says they have no complaint: no demand to flag. */
+  askingOnly: z.array(signalSchema).max(50).default([]),
   categories: z.strictObject(Object.fromEntries(UNREASONABLE.map((c) => [c, unreasonableCategory])) as Record<(typeof UNREASONABLE)[number], typeof unreasonableCategory>),
 });
 
