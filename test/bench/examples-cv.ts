@@ -11,7 +11,7 @@ import { examplesFileSchema, type ExampleRules } from '../../server/assist/rules
  * them. Prints the model's own recall and precision (the rules are not counted) per
  * threshold; choose the file's threshold here, never on a held-out set. The last line is JSON.
  */
-const SETS = ['flags-holdout', 'flags-tune2', 'calls-tune3', 'calls-tune4', 'calls-tune5'];
+const SETS = ['flags-holdout', 'flags-tune2', 'calls-tune3', 'calls-tune4', 'calls-tune5', 'calls-tune7'];
 const arg = process.argv.indexOf('--thresholds');
 const thresholds = arg > 0 ? process.argv[arg + 1]!.split(',').map(Number) : [0.4, 0.5, 0.6, 0.7, 0.8];
 
