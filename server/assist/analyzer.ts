@@ -104,6 +104,8 @@ export class Analyzer {
       sounds = [];
     };
     for (const piece of this.jieba.cut(text, true)) {
+      // Spaces between typed pinyin words (shebao ka diu le) separate words, not phrases.
+      if (piece === ' ' && sounds.length && !chars.length) continue;
       if (piece === ' ' || this.options.stopwords.has(piece)) {
         endRun();
         continue;

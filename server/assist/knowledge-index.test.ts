@@ -39,6 +39,7 @@ describe('knowledge retrieval on spoken Chinese', () => {
     ['traditional characters', '請問住房公積金租房怎麼提取', 'gjj.withdraw_rent'],
     ['full-width digits', '我交了５年公积金，贷款最多能贷多少', 'gjj.loan'],
     ['typed pinyin', 'shebaoka diule zenme buban', 'shebao.card'],
+    ['typed pinyin with a space between syllables', 'shebao ka diu le zenme buban', 'shebao.card'],
     ['a recognition homophone', '家里困难，想申请吃低包', 'civil.low_income'],
     ['a synonym', '住房公积金怎么查余额', 'gjj.balance'],
   ])('understands %s', (_kind, text, id) => {
