@@ -1,5 +1,6 @@
 import type { Flag } from '../flag.ts';
 import type { CompiledRules } from '../rules/compiled.ts';
+import { hasKnownRequest } from './no-request.ts';
 import type { Utterance } from './utterance.ts';
 
 /**
@@ -8,8 +9,6 @@ import type { Utterance } from './utterance.ts';
  * and referral as the rule-raised flag of its category. Like the rules, it only suggests:
  * the operator confirms or dismisses.
  */
-const REQUEST_SCORE = 0.5;
-
 export function detectLearned(u: Utterance, rules: CompiledRules, raised: readonly Flag[]): Flag[] {
   const have = new Set(raised.map((f) => `${f.kind}.${f.category}`));
   const urgent = raised.some((f) => f.kind === 'urgent');
@@ -19,7 +18,7 @@ export function detectLearned(u: Utterance, rules: CompiledRules, raised: readon
     const [kind, category] = flag.split('.') as [string, string];
     // One urgent flag per utterance; a request the knowledge base recognises is never "chat".
     if (kind === 'urgent' && (urgent || out.some((f) => f.kind === 'urgent'))) continue;
-    if (kind === 'no_request' && u.suggestions.some((s) => s.score >= REQUEST_SCORE)) continue;
+    if (kind === 'no_request' && hasKnownRequest(u)) continue;
     const made = flagOf(kind, category, rules);
     if (made) out.push({ ...made, evidence: evidence.length ? evidence : [u.text.slice(0, 40)], learned: Math.round(probability * 100) / 100 });
   }

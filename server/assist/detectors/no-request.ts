@@ -6,8 +6,13 @@ import type { Utterance } from './utterance.ts';
 /** Callers with nothing to ask or report, only to chat: the closing script. A request the knowledge base recognises is never "chat". */
 const REQUEST_SCORE = 0.5;
 
+/** Whether the knowledge base recognises a request in the words (then they are never "chat"). */
+export function hasKnownRequest(u: Utterance): boolean {
+  return u.suggestions.some((s) => s.score >= REQUEST_SCORE);
+}
+
 export function detectNoRequest(u: Utterance, rules: CompiledRules): Flag[] {
-  if (u.suggestions.some((s) => s.score >= REQUEST_SCORE)) return [];
+  if (hasKnownRequest(u)) return [];
   // Nothing but fillers (喂，嗯，那个，算了) is no request either.
   const evidence = firstMatch(rules.chatOnly, u.text) ?? (u.text && !u.contentWords.length ? [u.text.slice(0, 40)] : null);
   if (!evidence) return [];
