@@ -9,10 +9,13 @@ import type { Suggestion } from './suggestion.ts';
  *  1. praise and suggestion cues (a caller who praises or suggests says so; they lead `rules/intent.yaml`);
  *  2. an emergency is a call for help (report);
  *  3. abuse and unreasonable demands are complaints; a call with nothing to ask is a "consult";
- *  4. the other cues of `rules/intent.yaml`, in their order;
- *  5. a failure of wide impact now (a building without water, a flooded underpass) is a
- *     call for repair, unless it recurs (每次下雨都…: then it is a complaint about it);
- *  6. the fitting scenario's usual kind; else a question.
+ *     a failure of wide impact that recurs (每次下雨都积水) is a complaint about it;
+ *  4. the kind the labelled examples (`rules/examples.yaml`) say, when they are sure of it:
+ *     they weigh the whole sentence, where a cue sees one phrase;
+ *  5. the other cues of `rules/intent.yaml`, in their order;
+ *  6. a failure of wide impact now (a building without water, a flooded underpass) is a
+ *     call for repair;
+ *  7. the fitting scenario's usual kind; else a question.
  */
 export function classifyIntent(text: string, best: Suggestion | null, flags: readonly Flag[], rules: CompiledRules): Intent {
   // The first cue that fires, in file order; praise and suggestion come first there.
@@ -21,7 +24,11 @@ export function classifyIntent(text: string, best: Suggestion | null, flags: rea
   if (flags.some((f) => f.kind === 'urgent' && f.category === 'emergency')) return 'report';
   if (flags.some((f) => f.kind === 'abuse' || f.kind === 'unreasonable')) return 'complaint';
   if (flags.some((f) => f.kind === 'no_request')) return 'consult';
+  const wideImpact = flags.some((f) => f.kind === 'urgent' && f.category === 'high');
+  if (wideImpact && firstMatch(rules.recurring, text)) return 'complaint';
+  const learned = rules.examples.intentOf(text);
+  if (learned) return learned.intent;
   if (cue) return cue;
-  if (flags.some((f) => f.kind === 'urgent' && f.category === 'high') && !firstMatch(rules.recurring, text)) return 'report';
+  if (wideImpact) return 'report';
   return best?.intent ?? 'consult';
 }

@@ -1,4 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { MemoryCallerHistory } from '../../server/assist/caller-history.ts';
+import { AssistEngine } from '../../server/assist/engine.ts';
+import { KnowledgeIndex } from '../../server/assist/knowledge-index.ts';
+import { loadRules, type Rules } from '../../server/assist/rules/library.ts';
+import { loadKnowledge } from '../../server/knowledge/files.ts';
 import { parseYaml } from '../../server/knowledge/files.ts';
 import type { KnowledgeError } from '../../server/knowledge/knowledge-base.ts';
 import { ExampleModel } from '../../server/assist/rules/example-model.ts';
@@ -9,7 +15,8 @@ import { examplesFileSchema, type ExampleRules } from '../../server/assist/rules
  * from `rules/examples.yaml` carries to words it has not seen. Leave one set out: for each
  * tuning set of test/fixtures, train on every example except that set's lines and judge
  * them. Prints the model's own recall and precision (the rules are not counted) per
- * threshold; choose the file's threshold here, never on a held-out set. The last line is JSON.
+ * threshold, then the whole engine's intent accuracy per intent threshold; choose the
+ * file's thresholds here, never on a held-out set. The last line is JSON.
  */
 const SETS = ['flags-holdout', 'flags-tune2', 'calls-tune3', 'calls-tune4', 'calls-tune5', 'calls-tune7'];
 const arg = process.argv.indexOf('--thresholds');
@@ -19,6 +26,7 @@ interface Case {
   readonly text: string;
   readonly flags: readonly string[];
   readonly allow: readonly string[];
+  readonly intent: string | null;
 }
 
 const errors: KnowledgeError[] = [];
@@ -33,8 +41,8 @@ const folds: Case[][] = await Promise.all(
     (await readFile(`test/fixtures/${name}.jsonl`, 'utf8'))
       .split('\n')
       .filter((l) => l.trim())
-      .map((l) => JSON.parse(l) as { text: string; expect: { flags?: string[][]; allow?: string[][] } })
-      .map((c) => ({ text: c.text, flags: learned(c.expect.flags), allow: learned(c.expect.allow) })),
+      .map((l) => JSON.parse(l) as { text: string; expect: { flags?: string[][]; allow?: string[][]; intent?: string } })
+      .map((c) => ({ text: c.text, flags: learned(c.expect.flags), allow: learned(c.expect.allow), intent: c.expect.intent && c.expect.intent !== '*' ? c.expect.intent : null })),
   ),
 );
 
@@ -42,19 +50,49 @@ const results = thresholds.map((threshold) => {
   let tp = 0;
   let fn = 0;
   let fp = 0;
+  const per = new Map<string, { tp: number; fn: number; fp: number }>();
+  const of = (f: string) => per.get(f) ?? (per.set(f, { tp: 0, fn: 0, fp: 0 }), per.get(f)!);
   for (const fold of folds) {
     const out = new Set(fold.map((c) => c.text));
-    const source: ExampleRules = { threshold, examples: examples.examples.filter((e) => !out.has(e.text)) };
+    const source: ExampleRules = { ...examples, threshold, examples: examples.examples.filter((e) => !out.has(e.text)) };
     const model = ExampleModel.train(source);
     for (const c of fold) {
       const got = new Set<string>(model.judge(c.text).map((j) => j.flag));
-      for (const f of c.flags) got.has(f) ? tp++ : fn++;
-      for (const f of got) if (!c.flags.includes(f) && !c.allow.includes(f)) fp++;
+      for (const f of c.flags) got.has(f) ? (tp++, of(f).tp++) : (fn++, of(f).fn++);
+      for (const f of got) if (!c.flags.includes(f) && !c.allow.includes(f)) fp++, of(f).fp++;
     }
   }
   const recall = tp / (tp + fn);
   const precision = tp + fp ? tp / (tp + fp) : 1;
+  if (process.argv.includes('--per-flag')) for (const [f, c] of [...per].sort()) console.log(`  ${f.padEnd(32)} recall ${(c.tp / (c.tp + c.fn || 1)).toFixed(2)} (${c.tp}/${c.tp + c.fn})  false ${c.fp}`);
   console.log(`threshold ${threshold.toFixed(2)}  recall ${recall.toFixed(3)}  precision ${precision.toFixed(3)}${threshold === examples.threshold ? '  ← in rules/examples.yaml' : ''}`);
   return { threshold, recall: Number(recall.toFixed(3)), precision: Number(precision.toFixed(3)) };
 });
-console.log(JSON.stringify({ examples: examples.examples.length, folds: SETS, inFile: examples.threshold, results }));
+
+// The kind of request, judged by the whole engine (rules first, then what the examples
+// teach), per intent threshold: the same leave-one-set-out, on the lines labelled with one.
+const intentArg = process.argv.indexOf('--intent-thresholds');
+const intentThresholds = intentArg > 0 ? process.argv[intentArg + 1]!.split(',').map(Number) : [0.6, 0.7, 0.8, 0.9];
+const knowledge = await loadKnowledge(path.resolve('knowledge'));
+if ('errors' in knowledge) throw new Error(knowledge.errors.map((e) => e.message).join('\n'));
+const loaded = await loadRules(path.resolve('rules'), new Set(knowledge.kb.departments.keys()));
+if ('errors' in loaded) throw new Error(loaded.errors.map((e) => e.message).join('\n'));
+const index = KnowledgeIndex.build(knowledge.kb);
+const intentResults = intentThresholds.map((intentThreshold) => {
+  let right = 0;
+  let labelled = 0;
+  for (const fold of folds) {
+    const out = new Set(fold.map((c) => c.text));
+    const rules: Rules = { ...loaded.rules, examples: { ...examples, intentThreshold, examples: examples.examples.filter((e) => !out.has(e.text)) } };
+    const engine = new AssistEngine(() => index, () => rules, new MemoryCallerHistory());
+    for (const c of fold) {
+      if (!c.intent) continue;
+      labelled++;
+      if (engine.analyze(c.text, { callerHash: null, atMs: Date.now() }).intent === c.intent) right++;
+    }
+  }
+  const accuracy = right / labelled;
+  console.log(`intent threshold ${intentThreshold.toFixed(2)}  accuracy ${accuracy.toFixed(3)} (${labelled} lines)${intentThreshold === examples.intentThreshold ? '  ← in rules/examples.yaml' : ''}`);
+  return { intentThreshold, accuracy: Number(accuracy.toFixed(3)) };
+});
+console.log(JSON.stringify({ examples: examples.examples.length, folds: SETS, inFile: examples.threshold, results, intent: { inFile: examples.intentThreshold, results: intentResults } }));

@@ -71,8 +71,8 @@ describe('flag detectors', () => {
   });
 
   it('raises, from the examples, a flag no rule spells out, marked as learned, with its script', () => {
-    // No rule has 脑袋被门挤了; examples of contempt for the operator teach it.
-    const flag = engine().analyze('你脑袋被门挤了吧，连个社保都查不明白', { callerHash: null, atMs: at }).flags.find((f) => f.kind === 'abuse');
+    // No rule matches 你这种人也配接电话; examples of contempt for the operator teach it.
+    const flag = engine().analyze('你这种人也配接电话，连个社保都查不明白', { callerHash: null, atMs: at }).flags.find((f) => f.kind === 'abuse');
     expect(flag).toMatchObject({ kind: 'abuse', category: 'insult', learned: expect.any(Number) });
     expect(flag!.learned).toBeGreaterThanOrEqual(rules.examples.threshold);
     expect(flag!.script).toMatch(/文明/);

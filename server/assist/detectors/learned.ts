@@ -1,5 +1,6 @@
 import type { Flag } from '../flag.ts';
 import type { CompiledRules } from '../rules/compiled.ts';
+import { firstMatch } from '../rules/signal.ts';
 import { hasKnownRequest } from './no-request.ts';
 import type { Utterance } from './utterance.ts';
 
@@ -12,6 +13,9 @@ import type { Utterance } from './utterance.ts';
 export function detectLearned(u: Utterance, rules: CompiledRules, raised: readonly Flag[]): Flag[] {
   const have = new Set(raised.map((f) => `${f.kind}.${f.category}`));
   const urgent = raised.some((f) => f.kind === 'urgent');
+  // Insults and threats the caller reports (他骂我…) are their matter: the rules keep only the
+  // words aimed at the operator, and the examples cannot tell the two apart.
+  const reported = firstMatch(rules.reportedSpeech, u.text) !== null;
   const out: Flag[] = [];
   for (const { flag, probability, evidence } of rules.examples.judge(u.text)) {
     if (have.has(flag)) continue;
@@ -19,6 +23,7 @@ export function detectLearned(u: Utterance, rules: CompiledRules, raised: readon
     // One urgent flag per utterance; a request the knowledge base recognises is never "chat".
     if (kind === 'urgent' && (urgent || out.some((f) => f.kind === 'urgent'))) continue;
     if (kind === 'no_request' && hasKnownRequest(u)) continue;
+    if (reported && (flag === 'abuse.insult' || flag === 'abuse.threat')) continue;
     const made = flagOf(kind, category, rules);
     if (made) out.push({ ...made, evidence: evidence.length ? evidence : [u.text.slice(0, 40)], learned: Math.round(probability * 100) / 100 });
   }

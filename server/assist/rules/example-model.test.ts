@@ -46,4 +46,41 @@ describe('ExampleModel', () => {
     const strict = ExampleModel.train({ ...SOURCE, threshold: 0.99 });
     expect(strict.judge('你给我记住，哪天别让我碰见')).toEqual([]);
   });
+
+  it('hears a homophone or typed pinyin as the word it sounds like', () => {
+    // GIVEN insults spelt one way only; WHEN the caller's words sound the same but are written otherwise.
+    const model = ExampleModel.train(
+      examples([
+        ['你是傻逼吧', ['abuse.insult']],
+        ['接电话的傻逼', ['abuse.insult']],
+        ['傻逼热线', ['abuse.insult']],
+        ['社保卡丢了怎么补办', []],
+        ['公积金租房提取要带什么材料', []],
+        ['小区门口的路灯坏了', []],
+        ['我想问一下医保异地就医怎么备案', []],
+      ]),
+    );
+    expect(model.judge('你是沙比吧').map((j) => j.flag)).toEqual(['abuse.insult']);
+    expect(model.judge('ni shi sha bi ba').map((j) => j.flag)).toEqual(['abuse.insult']);
+  });
+
+  it('learns the kind of request from the examples labelled with one, and says nothing when unsure', () => {
+    const labelled = examplesFileSchema.parse({
+      threshold: 0.5,
+      intentThreshold: 0.6,
+      examples: [
+        { text: '我要投诉楼下饭店油烟太大', intent: 'complaint' },
+        { text: '投诉一下工地半夜还在施工', intent: 'complaint' },
+        { text: '我想投诉出租车司机绕路', intent: 'complaint' },
+        { text: '请问社保卡怎么补办', intent: 'consult' },
+        { text: '请问公积金怎么提取', intent: 'consult' },
+        { text: '请问身份证在哪里办', intent: 'consult' },
+        { text: '小区门口的路灯坏了', flags: [] },
+      ],
+    });
+    const model = ExampleModel.train(labelled);
+    expect(model.intentOf('我要投诉隔壁装修太吵')).toMatchObject({ intent: 'complaint' });
+    expect(model.intentOf('请问护照在哪里办')).toMatchObject({ intent: 'consult' });
+    expect(ExampleModel.train({ ...labelled, intentThreshold: 0.99 }).intentOf('我要投诉隔壁装修太吵')).toBeNull();
+  });
 });

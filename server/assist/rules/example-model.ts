@@ -1,10 +1,14 @@
-import { normalizeText } from '../normalize.ts';
+import { isHan, normalizeText } from '../normalize.ts';
+import { splitPinyin, syllableOf } from '../pinyin.ts';
+
+import type { Intent } from '../../ivr/flow.ts';
 import type { ExampleRules, LearnedFlag } from './schema.ts';
 
 /**
  * What the detectors learn from `rules/examples.yaml`: for each flag, a logistic regression
  * over the single characters and character pairs of the caller's words (within a phrase: a pause breaks
- * them), trained one flag against the rest. Rules catch what they spell out; the examples
+ * them) and over pairs of their syllables (so a homophone weighs what the word does), trained
+ * one flag against the rest. Rules catch what they spell out; the examples
  * teach the ways of saying it no rule spells out (你爹妈没教你…, 让你们横着出去).
  *
  * Training is deterministic (examples in file order, fixed rates) and takes a fraction of a
@@ -38,7 +42,7 @@ interface Gram {
   readonly end: number;
 }
 
-/** The 1–2-grams of each phrase of the normalised words, with where they stand. */
+/** The 1–2-grams of each phrase of the normalised words and their sound pairs, with where they stand. */
 function grams(text: string): { normalized: string; grams: Gram[] } {
   const normalized = normalizeText(text);
   const out: Gram[] = [];
@@ -56,50 +60,85 @@ function grams(text: string): { normalized: string; grams: Gram[] } {
     }
     phraseStart += phrase.length + 1;
   }
+  out.push(...soundGrams(normalized));
   return { normalized, grams: out };
 }
 
+interface Classifier<L extends string> {
+  readonly label: L;
+  readonly weights: Float32Array;
+  readonly bias: number;
+}
+
+interface Row {
+  readonly ids: Int32Array;
+  readonly flags: ReadonlySet<string>;
+  readonly allow: ReadonlySet<string>;
+  readonly intent: Intent | undefined;
+}
+
+export interface LearnedIntent {
+  readonly intent: Intent;
+  readonly probability: number;
+}
+
 export class ExampleModel {
+  /** The last words read, so judging flags and intent of one utterance reads it once. */
+  private last: { text: string; normalized: string; known: KnownGram[]; ids: ReadonlySet<number> } | null = null;
+
   private constructor(
     private readonly vocabulary: ReadonlyMap<string, number>,
-    private readonly flags: readonly { readonly flag: LearnedFlag; readonly weights: Float32Array; readonly bias: number }[],
+    private readonly flags: readonly Classifier<LearnedFlag>[],
+    private readonly intents: readonly Classifier<Intent>[],
     readonly threshold: number,
+    readonly intentThreshold: number,
   ) {}
 
   static train(source: ExampleRules): ExampleModel {
     const vocabulary = new Map<string, number>();
-    const rows = source.examples.map((e) => {
+    const rows: Row[] = source.examples.map((e) => {
       const ids = new Set<number>();
       for (const g of grams(e.text).grams) {
         let id = vocabulary.get(g.text);
         if (id === undefined) vocabulary.set(g.text, (id = vocabulary.size));
         ids.add(id);
       }
-      return { ids: Int32Array.from(ids), flags: new Set<string>(e.flags), allow: new Set<string>(e.allow) };
+      return { ids: Int32Array.from(ids), flags: new Set<string>(e.flags), allow: new Set<string>(e.allow), intent: e.intent };
     });
-    const learned = new Set(source.examples.flatMap((e) => e.flags));
-    const flags = [...learned].sort().map((flag) => {
-      const weights = new Float32Array(vocabulary.size);
-      let bias = INITIAL_BIAS;
-      for (let epoch = 0; epoch < EPOCHS; epoch++) {
-        for (const row of rows) {
-          if (row.allow.has(flag) || !row.ids.length) continue;
-          const y = row.flags.has(flag) ? 1 : 0;
-          let z = bias;
-          for (const id of row.ids) z += weights[id]!;
-          const error = (y ? POSITIVE_WEIGHT : 1) * (1 / (1 + Math.exp(-z)) - y);
-          bias -= BIAS_RATE * error;
-          const step = RATE * (error / Math.sqrt(row.ids.length));
-          for (const id of row.ids) weights[id]! -= step + RATE * L2 * weights[id]!;
-        }
-      }
-      return { flag: flag as LearnedFlag, weights, bias };
-    });
-    return new ExampleModel(vocabulary, flags, source.threshold);
+    const size = vocabulary.size;
+    const learned = [...new Set(source.examples.flatMap((e) => e.flags))].sort() as LearnedFlag[];
+    // A flag against the rest: its examples, and every other example not allowed it.
+    const flags = learned.map((flag) => fit(flag, size, rows, (row) => (row.allow.has(flag) ? null : row.flags.has(flag))));
+    // An intent against the other intents, on the examples labelled with one.
+    const labelled = [...new Set(rows.flatMap((r) => (r.intent ? [r.intent] : [])))].sort();
+    const intents = labelled.map((intent) => fit(intent, size, rows, (row) => (row.intent ? row.intent === intent : null)));
+    return new ExampleModel(vocabulary, flags, intents, source.threshold, source.intentThreshold);
   }
 
   /** The flags the examples say these words raise, at or above the threshold, most likely first. */
   judge(text: string): Judgement[] {
+    const { normalized, known, ids } = this.read(text);
+    const out: Judgement[] = [];
+    for (const { label, weights, bias } of this.flags) {
+      const probability = score(weights, bias, ids);
+      if (probability >= this.threshold) out.push({ flag: label, probability, evidence: evidenceOf(normalized, known, weights) });
+    }
+    return out.sort((a, b) => b.probability - a.probability);
+  }
+
+  /** The kind of request the labelled examples say these words are, when one is at or above its threshold. */
+  intentOf(text: string): LearnedIntent | null {
+    const { ids } = this.read(text);
+    let best: LearnedIntent | null = null;
+    for (const { label, weights, bias } of this.intents) {
+      const probability = score(weights, bias, ids);
+      if (probability >= this.intentThreshold && (!best || probability > best.probability)) best = { intent: label, probability };
+    }
+    return best;
+  }
+
+  private read(text: string) {
+    if (this.last?.text === text) return this.last;
     const { normalized, grams: found } = grams(text);
     const known: KnownGram[] = [];
     const ids = new Set<number>();
@@ -109,15 +148,34 @@ export class ExampleModel {
       known.push({ start: g.start, end: g.end, id });
       ids.add(id);
     }
-    const out: Judgement[] = [];
-    for (const { flag, weights, bias } of this.flags) {
-      let z = bias;
-      for (const id of ids) z += weights[id]!;
-      const probability = 1 / (1 + Math.exp(-z));
-      if (probability >= this.threshold) out.push({ flag, probability, evidence: evidenceOf(normalized, known, weights) });
-    }
-    return out.sort((a, b) => b.probability - a.probability);
+    return (this.last = { text, normalized, known, ids });
   }
+}
+
+/** Logistic regression by stochastic gradient descent; `target` says what a row is for this label (null: skip it). */
+function fit<L extends string>(label: L, size: number, rows: readonly Row[], target: (row: Row) => boolean | null): Classifier<L> {
+  const weights = new Float32Array(size);
+  let bias = INITIAL_BIAS;
+  for (let epoch = 0; epoch < EPOCHS; epoch++) {
+    for (const row of rows) {
+      const t = target(row);
+      if (t === null || !row.ids.length) continue;
+      const y = t ? 1 : 0;
+      let z = bias;
+      for (const id of row.ids) z += weights[id]!;
+      const error = (y ? POSITIVE_WEIGHT : 1) * (1 / (1 + Math.exp(-z)) - y);
+      bias -= BIAS_RATE * error;
+      const step = RATE * (error / Math.sqrt(row.ids.length));
+      for (const id of row.ids) weights[id]! -= step + RATE * L2 * weights[id]!;
+    }
+  }
+  return { label, weights, bias };
+}
+
+function score(weights: Float32Array, bias: number, ids: ReadonlySet<number>): number {
+  let z = bias;
+  for (const id of ids) z += weights[id]!;
+  return 1 / (1 + Math.exp(-z));
 }
 
 interface KnownGram {
@@ -144,4 +202,41 @@ function evidenceOf(normalized: string, known: readonly KnownGram[], weights: Fl
     phrases.set(start, phrase.length > LONGEST_EVIDENCE ? normalized.slice(Math.max(start, g.start - 8), Math.min(start + phrase.length, g.end + 8)) : phrase);
   }
   return [...phrases].sort(([a], [b]) => a - b).map(([, p]) => p);
+}
+
+/**
+ * Sound grams: pairs of toneless syllables within a run, Han characters read as pinyin and
+ * typed pinyin split into syllables (a run of Latin words goes on across spaces), so 沙比,
+ * 傻逼 and "sha bi" share what they weigh.
+ */
+function soundGrams(normalized: string): Gram[] {
+  const out: Gram[] = [];
+  let run: { s: string; start: number; end: number }[] = [];
+  const flush = () => {
+    // `~` keeps a sound pair apart from the Latin letters of the text itself.
+    for (let i = 0; i + 1 < run.length; i++) out.push({ text: `~${run[i]!.s}_${run[i + 1]!.s}`, start: run[i]!.start, end: run[i + 1]!.end });
+    run = [];
+  };
+  let at = 0;
+  for (const word of normalized.split(' ')) {
+    const start = at;
+    at += word.length + 1;
+    if (!word) continue;
+    if (/^[a-z]+$/.test(word)) {
+      const syllables = splitPinyin(word);
+      if (syllables) for (const s of syllables) run.push({ s, start, end: start + word.length });
+      else flush();
+      continue;
+    }
+    flush();
+    let offset = start;
+    for (const ch of word) {
+      if (isHan(ch)) run.push({ s: syllableOf(ch), start: offset, end: offset + ch.length });
+      else flush();
+      offset += ch.length;
+    }
+    flush();
+  }
+  flush();
+  return out;
 }

@@ -132,6 +132,8 @@ const learnedFlag = z.enum(LEARNED_FLAGS, { message: `expected one of ${LEARNED_
 export const examplesFileSchema = z.strictObject({
   /** A learned judgement at or above this probability raises its flag. */
   threshold: z.number().min(0.05).max(0.99).default(0.35),
+  /** A learned kind of request at or above this probability overrides the rules' cues and the scenario's usual kind. */
+  intentThreshold: z.number().min(0.05).max(0.99).default(0.8),
   examples: z
     .array(
       z.strictObject({
@@ -140,6 +142,8 @@ export const examplesFileSchema = z.strictObject({
         flags: z.array(learnedFlag).max(10).default([]),
         /** Flags that may or may not be raised: neither example nor counter-example for them. */
         allow: z.array(learnedFlag).max(10).default([]),
+        /** The kind of request, when it was labelled: taught to the intent classifier. */
+        intent: z.enum(INTENTS).optional(),
       }),
     )
     .max(50_000),
