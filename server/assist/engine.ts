@@ -1,7 +1,7 @@
 import type { Intent } from '../ivr/flow.ts';
 import type { CallerHistory } from './caller-history.ts';
 import { detectAbuse } from './detectors/abuse.ts';
-import { detectLearned } from './detectors/learned.ts';
+import { detectLearned, withoutVetoed } from './detectors/learned.ts';
 import { detectNoRequest } from './detectors/no-request.ts';
 import { detectRepeat } from './detectors/repeat.ts';
 import { detectUnreasonable } from './detectors/unreasonable.ts';
@@ -62,10 +62,10 @@ export class AssistEngine {
     const { suggestions, words } = this.index().search(text);
     const rules = compile(this.rules());
     const u = utterance(text, suggestions, call.callerHash, call.atMs, words);
-    const abuse = detectAbuse(u, rules);
+    const abuse = withoutVetoed(detectAbuse(u, rules), u, rules);
     const insults = abuse.filter((f) => f.category === 'insult').flatMap((f) => f.evidence);
     const request = withoutWords(u, insults);
-    const byRules = [...abuse, ...CONTENT_DETECTORS.flatMap((detect) => detect(request, rules))];
+    const byRules = [...abuse, ...withoutVetoed(CONTENT_DETECTORS.flatMap((detect) => detect(request, rules)), u, rules)];
     const found = [...byRules, ...detectLearned(u, rules, byRules)];
     // Abuse is not small talk: a harasser gets the warning script, not the friendly closing one.
     const content = found.some((f) => f.kind === 'abuse') ? found.filter((f) => f.kind !== 'no_request') : found;

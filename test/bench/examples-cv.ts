@@ -18,7 +18,7 @@ import { examplesFileSchema, type ExampleRules } from '../../server/assist/rules
  * threshold, then the whole engine's intent accuracy per intent threshold; choose the
  * file's thresholds here, never on a held-out set. The last line is JSON.
  */
-const SETS = ['flags-holdout', 'flags-tune2', 'calls-tune3', 'calls-tune4', 'calls-tune5', 'calls-tune7'];
+const SETS = ['flags-holdout', 'flags-tune2', 'calls-tune3', 'calls-tune4', 'calls-tune5', 'calls-tune7', 'calls-tune8'];
 const arg = process.argv.indexOf('--thresholds');
 const thresholds = arg > 0 ? process.argv[arg + 1]!.split(',').map(Number) : [0.4, 0.5, 0.6, 0.7, 0.8];
 
@@ -95,4 +95,37 @@ const intentResults = intentThresholds.map((intentThreshold) => {
   console.log(`intent threshold ${intentThreshold.toFixed(2)}  accuracy ${accuracy.toFixed(3)} (${labelled} lines)${intentThreshold === examples.intentThreshold ? '  ← in rules/examples.yaml' : ''}`);
   return { intentThreshold, accuracy: Number(accuracy.toFixed(3)) };
 });
-console.log(JSON.stringify({ examples: examples.examples.length, folds: SETS, inFile: examples.threshold, results, intent: { inFile: examples.intentThreshold, results: intentResults } }));
+
+// The veto: a flag a rule raised, dropped when the examples all but rule it out. Judged on
+// the examples written for training, one section of rules/examples.yaml at a time (each
+// `  # …` comment starts one), held out of the training: the rules were never tuned on
+// those lines, so this is how the rules and the veto fare on words nobody tuned them on.
+const vetoArg = process.argv.indexOf('--veto-floors');
+const floors = vetoArg > 0 ? process.argv[vetoArg + 1]!.split(',').map(Number) : [0, 0.005, 0.01, 0.02];
+const tuned = new Set(folds.flat().map((c) => c.text.trim()));
+const sections: string[][] = [];
+for (const line of (await readFile('rules/examples.yaml', 'utf8')).split('\n')) {
+  if (/^  # /.test(line) && !/^  # [A-Za-z]/.test(line)) sections.push([]);
+  const text = /^  - \{text: (".*?"), /.exec(line)?.[1];
+  if (text && sections.length) sections.at(-1)!.push(JSON.parse(text) as string);
+}
+const written = sections.map((texts) => new Set(texts.filter((t) => !tuned.has(t.trim())))).filter((texts) => texts.size >= 50);
+const vetoResults = floors.map((below) => {
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  for (const held of written) {
+    const rules: Rules = { ...loaded.rules, examples: { ...examples, veto: { ...examples.veto, below }, examples: examples.examples.filter((e) => !held.has(e.text)) } };
+    const engine = new AssistEngine(() => index, () => rules, new MemoryCallerHistory());
+    for (const e of examples.examples.filter((x) => held.has(x.text))) {
+      const got = new Set(engine.analyze(e.text, { callerHash: null, atMs: Date.now() }).flags.map((f) => `${f.kind}.${f.category}`));
+      for (const f of e.flags) got.has(f) ? tp++ : fn++;
+      for (const f of got) if (!(e.flags as string[]).includes(f) && !(e.allow as string[]).includes(f)) fp++;
+    }
+  }
+  const recall = tp / (tp + fn);
+  const precision = tp / (tp + fp);
+  console.log(`veto below ${below.toFixed(3)}  whole engine on ${written.length} written sections: recall ${recall.toFixed(3)}  precision ${precision.toFixed(3)}${below === examples.veto.below ? '  ← in rules/examples.yaml' : ''}`);
+  return { below, recall: Number(recall.toFixed(3)), precision: Number(precision.toFixed(3)) };
+});
+console.log(JSON.stringify({ examples: examples.examples.length, folds: SETS, inFile: examples.threshold, results, intent: { inFile: examples.intentThreshold, results: intentResults }, veto: { inFile: examples.veto.below, results: vetoResults } }));

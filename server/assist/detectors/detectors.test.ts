@@ -79,6 +79,32 @@ describe('flag detectors', () => {
     expect(flagsOf('社保卡丢了，下了班还能去哪补办')).toEqual([]);
   });
 
+  it('drops a rule-raised flag the examples all but rule out, but never an emergency', () => {
+    // GIVEN examples where a word a rule keys on (算命, 着火) is only ever the setting of an ordinary complaint.
+    const counter = [
+      '楼下算命馆天天放音响，吵死了，我要投诉噪音',
+      '街上算命摊占了人行道，归城管管吗',
+      '对面算命馆的招牌灯太亮，晃得睡不着',
+      '我想投诉算命馆门口的音响噪音',
+    ];
+    const taught: Rules = {
+      ...rules,
+      examples: {
+        ...rules.examples,
+        veto: { below: 0.2, except: ['urgent.emergency'] },
+        examples: [...rules.examples.examples, ...counter.flatMap((text) => Array.from({ length: 3 }, () => ({ text, flags: [], allow: [] })))],
+      },
+    };
+    const strict = new AssistEngine(() => index, () => taught, new MemoryCallerHistory());
+    const flagsBy = (e: AssistEngine, text: string) => e.analyze(text, { callerHash: null, atMs: at }).flags.map((f) => `${f.kind}.${f.category}`);
+    const noisy = '楼下算命馆音响太吵了，晚上也放，我要投诉噪音，算命先生说这样能招财';
+    // WHEN the veto is on, THEN the superstition flag of the neighbour's noise is dropped …
+    expect(flagsOf(noisy)).toContain('unreasonable.superstition');
+    expect(flagsBy(strict, noisy)).not.toContain('unreasonable.superstition');
+    // … while a fire, even where the examples know nothing of it, still raises the emergency.
+    expect(flagsBy(strict, '楼下算命馆着火了，火很大，快来人')).toContain('urgent.emergency');
+  });
+
   it('reads typed pinyin as the characters it spells, but a sound run never crosses a pause', () => {
     expect(flagsOf('sha bi jie xian yuan, ni dong bu dong a')).toContain('abuse.insult');
     expect(flagsOf('ni de sheng yin hao xing gan a')).toContain('abuse.sexual');

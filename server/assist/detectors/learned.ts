@@ -1,5 +1,6 @@
 import type { Flag } from '../flag.ts';
 import type { CompiledRules } from '../rules/compiled.ts';
+import type { LearnedFlag } from '../rules/schema.ts';
 import { firstMatch } from '../rules/signal.ts';
 import { hasKnownRequest } from './no-request.ts';
 import type { Utterance } from './utterance.ts';
@@ -49,4 +50,19 @@ function flagOf(kind: string, category: string, rules: CompiledRules): Omit<Flag
     return { kind, category: 'chat_only', severity: c.severity, script: c.script };
   }
   return null;
+}
+
+/**
+ * The rules' flags, less those the examples all but rule out: a rule sees a word (风水, 起火,
+ * 信访复查), the examples weigh the whole sentence (a neighbour's superstition is the caller's
+ * complaint; a fire put out last week is not an emergency). Repeat flags come from history and
+ * always stay, as do the flags `veto.except` names (emergencies: better a false alarm).
+ */
+export function withoutVetoed(flags: readonly Flag[], u: Utterance, rules: CompiledRules): Flag[] {
+  const { below, except } = rules.source.examples.veto;
+  if (below <= 0) return [...flags];
+  return flags.filter((f) => {
+    const key = `${f.kind}.${f.category}` as LearnedFlag;
+    return f.kind === 'repeat' || except.includes(key) || rules.examples.probabilityOf(u.text, key) >= below;
+  });
 }

@@ -126,6 +126,12 @@ export class ExampleModel {
     return out.sort((a, b) => b.probability - a.probability);
   }
 
+  /** How likely the examples say these words raise a flag (0 for a flag they do not teach). */
+  probabilityOf(text: string, flag: LearnedFlag): number {
+    const c = this.flags.find((f) => f.label === flag);
+    return c ? score(c.weights, c.bias, this.read(text).ids) : 0;
+  }
+
   /** The kind of request the labelled examples say these words are, when one is at or above its threshold. */
   intentOf(text: string): LearnedIntent | null {
     const { ids } = this.read(text);

@@ -134,6 +134,11 @@ export const examplesFileSchema = z.strictObject({
   threshold: z.number().min(0.05).max(0.99).default(0.35),
   /** A learned kind of request at or above this probability overrides the rules' cues and the scenario's usual kind. */
   intentThreshold: z.number().min(0.05).max(0.99).default(0.8),
+  /**
+   * A flag a rule raised is dropped when the examples all but rule it out (likelihood below
+   * `below`), except for the flags in `except`. 0 turns it off.
+   */
+  veto: z.strictObject({ below: z.number().min(0).max(0.5), except: z.array(learnedFlag).max(20).default([]) }).default({ below: 0, except: [] }),
   examples: z
     .array(
       z.strictObject({
