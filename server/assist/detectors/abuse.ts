@@ -1,4 +1,5 @@
 import type { Flag } from '../flag.ts';
+import { normalizeText } from '../normalize.ts';
 import { splitPinyin, syllableOf } from '../pinyin.ts';
 import { firstMatch } from '../rules/signal.ts';
 import type { CompiledRules } from '../rules/compiled.ts';
@@ -115,8 +116,19 @@ function latinWords(text: string): Set<string> {
 const TO_OPERATOR_BEFORE = /(你|您|客服|接线员|话务员|热线|12345)[^你您]{0,4}$/u;
 const TO_OPERATOR_AFTER = /^(客服|接线员|话务员|热线)/u;
 
+const QUOTED = /“[^”]*”|"[^"]*"|「[^」]*」|『[^』]*』|‘[^’]*’/gu;
+
+/** Whether the word stands only inside quotation marks (a typed or written report: 他骂我“你个…”). */
+function onlyQuoted(raw: string, word: string): boolean {
+  const spans = raw.match(QUOTED);
+  if (!spans) return false;
+  const compact = (text: string) => normalizeText(text).replace(/ /g, '');
+  return spans.some((q) => compact(q).includes(word)) && !compact(raw.replace(QUOTED, ' ')).includes(word);
+}
+
 /** Whether a word the caller quotes from someone else is still said to the operator. */
 function saidToOperator(u: Utterance, word: string): boolean {
+  if (onlyQuoted(u.raw, word)) return false;
   if (/[你您]/u.test(word)) return true;
   let at = u.compact.indexOf(word);
   if (at < 0) return true; // a masked or abbreviated form: keep the flag, the operator judges

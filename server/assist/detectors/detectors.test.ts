@@ -136,6 +136,9 @@ describe('flag detectors', () => {
     // GIVEN a caller reporting a neighbour's words, THEN that is their matter, not abuse
     expect(flagsOf('我家楼上那个人天天半夜骂人，什么傻逼啊都骂，吵得孩子睡不着，这归谁管')).toEqual([]);
     expect(flagsOf('他骂我傻逼，你们管不管')).toEqual([]);
+    // Quotation marks say whose words they are, even with a 你 inside them.
+    expect(flagsOf('菜市场的摊主骂我“你个瓜娃子买不起就莫看”，态度太恶劣了，我要投诉')).toEqual([]);
+    expect(flagsOf('菜市场的摊主骂我，你个瓜娃子，听懂没')).toEqual(['abuse.insult']);
     // WHEN the words are (also) said to the operator, THEN it is abuse as usual
     expect(flagsOf('傻逼客服，我邻居天天骂人你们也不管')).toEqual(['abuse.insult']);
     expect(flagsOf('我骂你傻逼怎么了')).toEqual(['abuse.insult']);
