@@ -79,6 +79,12 @@ describe('flag detectors', () => {
     expect(flagsOf('社保卡丢了，下了班还能去哪补办')).toEqual([]);
   });
 
+  it('never raises a category its `unless` rules out, whether a rule or the examples would', () => {
+    // A shop that will not refund is 12315's to mediate; a debt between private people is a court's.
+    expect(flagsOf('网上买的羽绒服跑绒，卖家就是不给退，你们帮我把钱要回来')).not.toContain('unreasonable.judicial_route');
+    expect(flagsOf('朋友借了我五万块钱一直不还，你们帮我要回来')).toContain('unreasonable.judicial_route');
+  });
+
   it('drops a rule-raised flag the examples all but rule out, but never an emergency', () => {
     // GIVEN examples where a word a rule keys on (算命, 着火) is only ever the setting of an ordinary complaint.
     const counter = [

@@ -3,6 +3,7 @@ import type { CompiledRules } from '../rules/compiled.ts';
 import type { LearnedFlag } from '../rules/schema.ts';
 import { firstMatch } from '../rules/signal.ts';
 import { hasKnownRequest } from './no-request.ts';
+import { deniesUrgency } from './urgent.ts';
 import type { Utterance } from './utterance.ts';
 
 /**
@@ -17,14 +18,16 @@ export function detectLearned(u: Utterance, rules: CompiledRules, raised: readon
   // Insults and threats the caller reports (他骂我…) are their matter: the rules keep only the
   // words aimed at the operator, and the examples cannot tell the two apart.
   const reported = firstMatch(rules.reportedSpeech, u.text) !== null;
+  const notUrgent = deniesUrgency(u, rules);
   const out: Flag[] = [];
   for (const { flag, probability, evidence } of rules.examples.judge(u.text)) {
     if (have.has(flag)) continue;
     const [kind, category] = flag.split('.') as [string, string];
     // One urgent flag per utterance; a request the knowledge base recognises is never "chat".
-    if (kind === 'urgent' && (urgent || out.some((f) => f.kind === 'urgent'))) continue;
+    if (kind === 'urgent' && (urgent || notUrgent || out.some((f) => f.kind === 'urgent'))) continue;
     if (kind === 'no_request' && hasKnownRequest(u)) continue;
     if (reported && (flag === 'abuse.insult' || flag === 'abuse.threat')) continue;
+    if (kind === 'unreasonable' && firstMatch(rules.unreasonable.find((c) => c.category === category)?.unless ?? [], u.text)) continue;
     const made = flagOf(kind, category, rules);
     if (made) out.push({ ...made, evidence: evidence.length ? evidence : [u.text.slice(0, 40)], learned: Math.round(probability * 100) / 100 });
   }

@@ -35,3 +35,23 @@ export function detectUrgent(u: Utterance, rules: CompiledRules): Flag[] {
   }
   return [];
 }
+
+/**
+ * Whether the caller speaks of an urgent event only to say it is not one now: a past event, a
+ * drill or a plan (`notNow`), or every urgent word negated (没有着火). The examples weigh words,
+ * not negation, so what they say about urgency yields to this.
+ */
+export function deniesUrgency(u: Utterance, rules: CompiledRules): boolean {
+  if (firstMatch(rules.urgentNotNow, u.text)) return true;
+  const { negations } = rules.source.urgent;
+  let named = false;
+  for (const { signals } of rules.urgent) {
+    for (const signal of signals) {
+      const evidence = signal.match(u.text);
+      if (!evidence) continue;
+      if (!evidence.every((e) => negated(u.text, e, negations))) return false;
+      named = true;
+    }
+  }
+  return named;
+}

@@ -8,7 +8,7 @@ import type { Rules } from './library.ts';
  */
 export interface CompiledRules {
   readonly source: Rules;
-  readonly unreasonable: readonly { readonly category: string; readonly signals: readonly Signal[] }[];
+  readonly unreasonable: readonly { readonly category: string; readonly signals: readonly Signal[]; readonly unless: readonly Signal[] }[];
   readonly urgent: readonly { readonly category: 'emergency' | 'high'; readonly signals: readonly Signal[] }[];
   readonly chatOnly: readonly Signal[];
   readonly intent: readonly { readonly intent: Rules['intent']['cues'][number]['intent']; readonly signals: readonly Signal[] }[];
@@ -30,7 +30,7 @@ export function compile(rules: Rules): CompiledRules {
   const signals = (list: readonly ConstructorParameters<typeof Signal>[0][]) => list.map((s) => new Signal(s));
   compiled = {
     source: rules,
-    unreasonable: Object.entries(rules.unreasonable.categories).map(([category, c]) => ({ category, signals: signals(c.signals) })),
+    unreasonable: Object.entries(rules.unreasonable.categories).map(([category, c]) => ({ category, signals: signals(c.signals), unless: signals(c.unless) })),
     urgent: (['emergency', 'high'] as const).map((category) => ({ category, signals: signals(rules.urgent.categories[category].signals) })),
     chatOnly: signals(rules.noRequest.chat_only.signals),
     intent: rules.intent.cues.map((c) => ({ intent: c.intent, signals: signals(c.signals) })),

@@ -90,6 +90,7 @@ export class ExampleModel {
     private readonly vocabulary: ReadonlyMap<string, number>,
     private readonly flags: readonly Classifier<LearnedFlag>[],
     private readonly intents: readonly Classifier<Intent>[],
+    private readonly thresholds: ExampleRules['thresholds'],
     readonly threshold: number,
     readonly intentThreshold: number,
   ) {}
@@ -112,16 +113,21 @@ export class ExampleModel {
     // An intent against the other intents, on the examples labelled with one.
     const labelled = [...new Set(rows.flatMap((r) => (r.intent ? [r.intent] : [])))].sort();
     const intents = labelled.map((intent) => fit(intent, size, rows, (row) => (row.intent ? row.intent === intent : null)));
-    return new ExampleModel(vocabulary, flags, intents, source.threshold, source.intentThreshold);
+    return new ExampleModel(vocabulary, flags, intents, source.thresholds, source.threshold, source.intentThreshold);
   }
 
-  /** The flags the examples say these words raise, at or above the threshold, most likely first. */
+  /** The probability at or above which the examples raise a flag. */
+  thresholdOf(flag: LearnedFlag): number {
+    return this.thresholds[flag] ?? this.threshold;
+  }
+
+  /** The flags the examples say these words raise, at or above their thresholds, most likely first. */
   judge(text: string): Judgement[] {
     const { normalized, known, ids } = this.read(text);
     const out: Judgement[] = [];
     for (const { label, weights, bias } of this.flags) {
       const probability = score(weights, bias, ids);
-      if (probability >= this.threshold) out.push({ flag: label, probability, evidence: evidenceOf(normalized, known, weights) });
+      if (probability >= this.thresholdOf(label)) out.push({ flag: label, probability, evidence: evidenceOf(normalized, known, weights) });
     }
     return out.sort((a, b) => b.probability - a.probability);
   }

@@ -56,6 +56,8 @@ const unreasonableCategory = z.strictObject({
   /** Where the caller should go instead, when somewhere. */
   referral: departmentId.nullable().default(null),
   signals,
+  /** Never this category when one of these matches, whether a rule or the examples raised it (a consumer dispute is 12315's, not a court's). */
+  unless: z.array(signalSchema).max(50).default([]),
 });
 
 export const unreasonableFileSchema = z.strictObject({
@@ -132,6 +134,8 @@ const learnedFlag = z.enum(LEARNED_FLAGS, { message: `expected one of ${LEARNED_
 export const examplesFileSchema = z.strictObject({
   /** A learned judgement at or above this probability raises its flag. */
   threshold: z.number().min(0.05).max(0.99).default(0.35),
+  /** Per flag, in place of `threshold` (chosen by `npm run eval:examples`). */
+  thresholds: z.partialRecord(learnedFlag, z.number().min(0.05).max(0.99)).default({}),
   /** A learned kind of request at or above this probability overrides the rules' cues and the scenario's usual kind. */
   intentThreshold: z.number().min(0.05).max(0.99).default(0.8),
   /**
