@@ -12,6 +12,8 @@ import type { Utterance } from './utterance.ts';
  * and referral as the rule-raised flag of its category. Like the rules, it only suggests:
  * the operator confirms or dismisses.
  */
+const SURE = 0.95;
+
 export function detectLearned(u: Utterance, rules: CompiledRules, raised: readonly Flag[]): Flag[] {
   const have = new Set(raised.map((f) => `${f.kind}.${f.category}`));
   const urgent = raised.some((f) => f.kind === 'urgent');
@@ -23,9 +25,11 @@ export function detectLearned(u: Utterance, rules: CompiledRules, raised: readon
   for (const { flag, probability, evidence } of rules.examples.judge(u.text)) {
     if (have.has(flag)) continue;
     const [kind, category] = flag.split('.') as [string, string];
-    // One urgent flag per utterance; a request the knowledge base recognises is never "chat".
+    // One urgent flag per utterance.
     if (kind === 'urgent' && (urgent || notUrgent || out.some((f) => f.kind === 'urgent'))) continue;
-    if (kind === 'no_request' && hasKnownRequest(u)) continue;
+    // A request the knowledge base recognises is not "chat", unless the examples are all but
+    // sure: small talk (下雨没, 晒太阳) can brush a scenario's words.
+    if (kind === 'no_request' && hasKnownRequest(u) && probability < SURE) continue;
     if (reported && (flag === 'abuse.insult' || flag === 'abuse.threat')) continue;
     if (kind === 'unreasonable' && firstMatch(rules.unreasonable.find((c) => c.category === category)?.unless ?? [], u.text)) continue;
     const made = flagOf(kind, category, rules);
