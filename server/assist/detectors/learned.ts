@@ -20,13 +20,13 @@ export function detectLearned(u: Utterance, rules: CompiledRules, raised: readon
   // Insults and threats the caller reports (他骂我…) are their matter: the rules keep only the
   // words aimed at the operator, and the examples cannot tell the two apart.
   const reported = firstMatch(rules.reportedSpeech, u.text) !== null;
-  const notUrgent = deniesUrgency(u, rules);
+  let notUrgent: boolean | undefined; // read only when the examples speak of urgency
   const out: Flag[] = [];
   for (const { flag, probability, evidence } of rules.examples.judge(u.text)) {
     if (have.has(flag)) continue;
     const [kind, category] = flag.split('.') as [string, string];
     // One urgent flag per utterance.
-    if (kind === 'urgent' && (urgent || notUrgent || out.some((f) => f.kind === 'urgent'))) continue;
+    if (kind === 'urgent' && (urgent || out.some((f) => f.kind === 'urgent') || (notUrgent ??= deniesUrgency(u, rules)))) continue;
     // A request the knowledge base recognises is not "chat", unless the examples are all but
     // sure: small talk (下雨没, 晒太阳) can brush a scenario's words.
     if (kind === 'no_request' && hasKnownRequest(u) && probability < SURE) continue;
