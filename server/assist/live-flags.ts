@@ -25,7 +25,12 @@ export interface LiveFlag extends Flag {
   /** Abuse: the count reached the point where the warning recording should be played. */
   readonly warn?: boolean;
   readonly decision?: FlagRecord['decision'];
+  /** The caller's words it was first raised on. */
+  readonly heard?: string;
 }
+
+/** What is kept of the words a flag was raised on: the request's last sentences. */
+const HEARD_CHARS = 300;
 
 export interface FlagsUpdate {
   readonly callSid: string;
@@ -41,6 +46,8 @@ export interface SupervisorAlert {
 
 interface CallState {
   flags: Map<string, LiveFlag>;
+  /** Flags whose `heard` came from a whole sentence (one from a partial is replaced by the first whole one). */
+  heardWhole: Set<string>;
   abusiveSentences: number;
   alerted: Set<string>;
 }
@@ -83,7 +90,7 @@ export class LiveFlags extends EventEmitter<{ update: [FlagsUpdate]; alert: [Sup
 
   private state(callSid: string): CallState {
     let state = this.calls.get(callSid);
-    if (!state) this.calls.set(callSid, (state = { flags: new Map(), abusiveSentences: 0, alerted: new Set() }));
+    if (!state) this.calls.set(callSid, (state = { flags: new Map(), heardWhole: new Set(), abusiveSentences: 0, alerted: new Set() }));
     return state;
   }
 
@@ -96,21 +103,21 @@ export class LiveFlags extends EventEmitter<{ update: [FlagsUpdate]; alert: [Sup
       this.log.error({ callSid: call.callSid, err: error }, 'repeat-caller lookup failed');
       return;
     }
-    this.apply(call, analysis.flags, false);
+    this.apply(call, analysis.flags, false, '');
   }
 
-  private analysed({ call, analysis, sentence }: CallAnalysis): void {
+  private analysed({ call, analysis, text, sentence }: CallAnalysis): void {
     const state = this.state(call.callSid);
     // Abuse counts sentences: the request text holds the last two, so the newest is judged alone.
     if (sentence !== null && this.engine.isAbusive(sentence)) state.abusiveSentences++;
     const topic = analysis.suggestions[0]?.id;
     const place = analysis.place ?? undefined;
     if ((topic && topic !== call.topic) || (place && place !== call.place)) this.registry.assisted(call, { topic, place });
-    this.apply(call, analysis.flags, sentence !== null);
+    this.apply(call, analysis.flags, sentence !== null, text);
   }
 
   /** Merges new flags into the call's: raised flags stay, evidence grows, dismissed ones stay dismissed. */
-  private apply(call: CallRecord, flags: readonly Flag[], whole: boolean): void {
+  private apply(call: CallRecord, flags: readonly Flag[], whole: boolean, text: string): void {
     const state = this.state(call.callSid);
     let changed = false;
     for (const flag of flags) {
@@ -121,8 +128,11 @@ export class LiveFlags extends EventEmitter<{ update: [FlagsUpdate]; alert: [Sup
       const old = state.flags.get(key);
       if (old?.decision?.decision === 'dismissed') continue;
       const evidence = [...new Set([...(old?.evidence ?? []), ...flag.evidence])].slice(-8);
-      const next: LiveFlag = { ...flag, ...(old?.decision ? { decision: old.decision } : {}), key, evidence, raisedAt: old?.raisedAt ?? new Date().toISOString() };
-      if (!old || evidence.length !== old.evidence.length || JSON.stringify(old.earlier) !== JSON.stringify(flag.earlier)) {
+      const keepHeard = old?.heard !== undefined && (state.heardWhole.has(key) || !whole || old.decision !== undefined);
+      const heard = keepHeard ? old.heard : text ? text.slice(-HEARD_CHARS) : undefined;
+      if (whole && text && !keepHeard) state.heardWhole.add(key);
+      const next: LiveFlag = { ...flag, ...(old?.decision ? { decision: old.decision } : {}), ...(heard ? { heard } : {}), key, evidence, raisedAt: old?.raisedAt ?? new Date().toISOString() };
+      if (!old || evidence.length !== old.evidence.length || heard !== old.heard || JSON.stringify(old.earlier) !== JSON.stringify(flag.earlier)) {
         state.flags.set(key, next);
         changed = true;
       }
@@ -152,7 +162,18 @@ export class LiveFlags extends EventEmitter<{ update: [FlagsUpdate]; alert: [Sup
   private publish(call: CallRecord, state: CallState): void {
     const flags = [...state.flags.values()];
     this.registry.assisted(call, {
-      flags: flags.map((f) => ({ key: f.key, kind: f.kind, category: f.category, severity: f.severity, evidence: f.evidence, raisedAt: f.raisedAt, ...(f.count !== undefined ? { count: f.count } : {}), ...(f.decision ? { decision: f.decision } : {}) })),
+      flags: flags.map((f) => ({
+        key: f.key,
+        kind: f.kind,
+        category: f.category,
+        severity: f.severity,
+        evidence: f.evidence,
+        raisedAt: f.raisedAt,
+        ...(f.count !== undefined ? { count: f.count } : {}),
+        ...(f.decision ? { decision: f.decision } : {}),
+        ...(f.heard ? { heard: f.heard } : {}),
+        ...(f.learned !== undefined ? { learned: f.learned } : {}),
+      })),
     });
     this.emit('update', { callSid: call.callSid, flags });
   }

@@ -33,6 +33,8 @@ export interface CallAnalysis {
   readonly call: CallRecord;
   readonly analysis: Analysis;
   readonly basedOn: SuggestionUpdate['basedOn'];
+  /** The caller's words analysed: the request so far. */
+  readonly text: string;
   /** The newest whole sentence (a final, or the IVR question); null on a partial. */
   readonly sentence: string | null;
 }
@@ -128,7 +130,7 @@ export class LiveSuggester extends EventEmitter<{ update: [SuggestionUpdate]; an
       this.log.error({ callSid, err: error }, 'assist analysis failed');
       return;
     }
-    this.emit('analysis', { call, analysis, basedOn, sentence });
+    this.emit('analysis', { call, analysis, basedOn, text, sentence });
     const next = stabilize(state.shown, analysis.suggestions, { swapMargin: this.swapMargin, limit: this.limit, keepMissing: basedOn === 'partial' });
     if (!changed(state.shown, next)) return;
     state.shown = next;

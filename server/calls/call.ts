@@ -71,6 +71,10 @@ export interface FlagRecord {
   /** Abuse: how many of the caller's sentences were abusive. */
   readonly count?: number;
   readonly decision?: { readonly decision: 'confirmed' | 'dismissed'; readonly by: string; readonly at: string };
+  /** The caller's words it was raised on (at most 300 characters): a decided flag becomes an example (`npm run examples`). */
+  readonly heard?: string;
+  /** Raised from the examples, with this likelihood, not by a rule. */
+  readonly learned?: number;
 }
 
 /** The operator a queued call was given to by the dispatcher. */

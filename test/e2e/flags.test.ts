@@ -62,6 +62,9 @@ describe('live flags on the console', () => {
     const dismissed = await client.socket.timeout(5000).emitWithAck('flag:decide', { callSid: call.callSid, key: 'abuse.insult', decision: 'dismissed' });
     expect(dismissed).toMatchObject({ ok: true, flag: { decision: { decision: 'dismissed' } } });
     expect(t.hotline.registry.get(call.callSid)?.flags).toEqual([expect.objectContaining({ key: 'abuse.insult', decision: expect.objectContaining({ decision: 'dismissed' }) })]);
+    // The words it was raised on are kept with the decision (the whole sentence, not a partial's first words),
+    // so `npm run examples -- harvest` can make them a counter-example.
+    expect(t.hotline.registry.get(call.callSid)?.flags?.[0]?.heard).toContain(abuse);
     expect(await client.socket.timeout(5000).emitWithAck('flag:decide', { callSid: call.callSid, key: 'urgent.emergency', decision: 'confirmed' })).toMatchObject({ ok: false });
     await running;
     client.close();
