@@ -15,7 +15,8 @@ import { examplesFileSchema, type ExampleRules, type LearnedFlag } from '../../s
  * from `rules/examples.yaml` carries to words it has not seen. Leave one set out: for each
  * tuning set of test/fixtures, train on every example except that set's lines and judge
  * them. Prints the model's own recall and precision (the rules are not counted) per
- * threshold, then the whole engine's intent accuracy per intent threshold; choose the
+ * threshold, then the whole engine's intent accuracy per intent threshold (and more below;
+ * `--show FLAG` lists the held-out lines the whole engine gets wrong for one flag); choose the
  * file's thresholds here, never on a held-out set. The last line is JSON.
  */
 const SETS = ['flags-holdout', 'flags-tune2', 'calls-tune3', 'calls-tune4', 'calls-tune5', 'calls-tune7', 'calls-tune8'];
@@ -177,6 +178,15 @@ for (const flag of [...new Set(examples.examples.flatMap((e) => e.flags))].sort(
   }
   const n = countAt(flag, best);
   console.log(`  ${flag.padEnd(32)} best ${best.toFixed(2)}  recall ${(n.tp / (n.tp + n.fn)).toFixed(3)}  precision ${(n.tp / (n.tp + n.fp || 1)).toFixed(3)}${examples.thresholds[flag as LearnedFlag] === best ? '  ← in rules/examples.yaml' : ''}`);
+}
+const show = process.argv.indexOf('--show');
+if (show > 0) {
+  const flag = process.argv[show + 1]!;
+  for (const { c, got } of judged) {
+    const p = got.get(flag);
+    const raised = p !== undefined && p >= chosen[flag]!;
+    if (raised !== c.flags.includes(flag) && !(raised && c.allow.includes(flag))) console.log(`  ${raised ? 'extra' : 'missed'} ${p === undefined ? '-' : p === 1 ? 'rule' : p.toFixed(2)}  ${c.text}`);
+  }
 }
 for (const [k, n] of Object.entries(total)) console.log(`per-flag sweep, ${k === 'global' ? `one threshold ${examples.threshold}` : 'best per flag'}: whole engine on ${judged.length} held-out lines: recall ${(n.tp / (n.tp + n.fn)).toFixed(3)}  precision ${(n.tp / (n.tp + n.fp)).toFixed(3)}`);
 console.log(`thresholds: {${Object.entries(chosen).map(([f, t]) => `${f}: ${t}`).join(', ')}}`);

@@ -44,6 +44,9 @@ describe('flag detectors', () => {
     expect(analysis).toMatchObject({ department: 'emergency', intent: 'report' });
     expect(flagsOf('我们整栋楼从早上就停水了，到现在还没来')).toEqual(['urgent.high']);
     expect(flagsOf('没有着火，就是楼道里有点烟味')).toEqual([]);
+    // A fire already put out is not one now; lights that went out (都灭了) are an outage, not a fire put out.
+    expect(flagsOf('前天晚上楼下的车着火了，消防来得很快，已经扑灭了，就是那辆烧坏的车一直没拖走')).not.toContain('urgent.emergency');
+    expect(flagsOf('我们这一片全停电了，连路口红绿灯都灭了，已经两个多小时了')).toEqual(['urgent.high']);
   });
 
   it.each([
