@@ -44,7 +44,7 @@ export function compile(rules: Rules): CompiledRules {
     recurring: signals(rules.intent.recurring),
     urgentNotNow: signals(rules.urgent.notNow),
     askingOnly: signals(rules.unreasonable.askingOnly),
-    examples: ExampleModel.train(rules.examples),
+    examples: ExampleModel.for(rules.examples),
   };
   cache.set(rules, compiled);
   return compiled;

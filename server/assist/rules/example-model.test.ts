@@ -42,6 +42,12 @@ describe('ExampleModel', () => {
     expect(a).toEqual(b);
   });
 
+  it('trains once per content of the examples: the same examples give the same model, other examples another', () => {
+    const model = ExampleModel.for(SOURCE);
+    expect(ExampleModel.for(structuredClone(SOURCE))).toBe(model);
+    expect(ExampleModel.for({ ...SOURCE, threshold: 0.9 })).not.toBe(model);
+  });
+
   it('raises only at or above the threshold in the file', () => {
     const strict = ExampleModel.train({ ...SOURCE, threshold: 0.99 });
     expect(strict.judge('你给我记住，哪天别让我碰见')).toEqual([]);

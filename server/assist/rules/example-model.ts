@@ -1,6 +1,7 @@
 import { isHan, normalizeText } from '../normalize.ts';
 import { splitPinyin, syllableOf } from '../pinyin.ts';
 
+import { createHash } from 'node:crypto';
 import type { Intent } from '../../ivr/flow.ts';
 import type { ExampleRules, LearnedFlag } from './schema.ts';
 
@@ -82,6 +83,9 @@ export interface LearnedIntent {
   readonly probability: number;
 }
 
+const KEPT_MODELS = 3;
+const recent = new Map<string, ExampleModel>();
+
 export class ExampleModel {
   /** The last words read, so judging flags and intent of one utterance reads it once. */
   private last: { text: string; normalized: string; known: KnownGram[]; ids: ReadonlySet<number> } | null = null;
@@ -94,6 +98,21 @@ export class ExampleModel {
     readonly threshold: number,
     readonly intentThreshold: number,
   ) {}
+
+  /**
+   * The model for these examples: trained once per content and kept while it is among the last
+   * few, so a reload that changed another rule file (abuse.yaml) does not train again (~1 s).
+   */
+  static for(source: ExampleRules): ExampleModel {
+    const key = createHash('sha256').update(JSON.stringify(source)).digest('base64');
+    let model = recent.get(key);
+    if (!model) {
+      model = ExampleModel.train(source);
+      if (recent.size >= KEPT_MODELS) recent.delete(recent.keys().next().value!);
+    } else recent.delete(key);
+    recent.set(key, model);
+    return model;
+  }
 
   static train(source: ExampleRules): ExampleModel {
     const vocabulary = new Map<string, number>();
