@@ -1,5 +1,7 @@
 import type { EarlierCall } from '../../../server/assist/flag.ts';
-import type { CallView } from '../live/calls-state.ts';
+import { memo } from 'react';
+import type { LiveFlag } from '../../../server/assist/live-flags.ts';
+import type { CallSummary } from '../../../server/console/contract.ts';
 import { lookup, timeOfDay } from '../i18n/i18n.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { queueName, stepLabel } from '../shared/labels.ts';
@@ -10,12 +12,11 @@ import { StateBadge } from '../shared/StateBadge.tsx';
  * the IVR path taken, what they asked the self-service, and their earlier calls with how
  * those ended (from the repeat-caller check, when it found any).
  */
-export function CallerCard({ view }: { view: CallView }) {
+export const CallerCard = memo(function CallerCard({ summary, flags }: { summary: CallSummary; flags: readonly LiveFlag[] }) {
   const { t, lang } = useI18n();
-  const { summary } = view;
   const steps = summary.ivrPath.map((s) => stepLabel(t, s, summary.queue)).filter((label): label is string => label !== null);
   const asked = summary.selfService;
-  const earlier = earlierCalls(view);
+  const earlier = earlierCalls(flags);
   return (
     <section id="caller-card" className="panel">
       <div className="call-head">
@@ -46,11 +47,11 @@ export function CallerCard({ view }: { view: CallView }) {
       )}
     </section>
   );
-}
+});
 
 /** The caller's earlier calls the repeat flags found, newest first, each once. */
-function earlierCalls(view: CallView): readonly EarlierCall[] {
+function earlierCalls(flags: readonly LiveFlag[]): readonly EarlierCall[] {
   const seen = new Map<string, EarlierCall>();
-  for (const flag of view.flags) for (const c of flag.earlier ?? []) seen.set(c.at, c);
+  for (const flag of flags) for (const c of flag.earlier ?? []) seen.set(c.at, c);
   return [...seen.values()].sort((a, b) => b.at.localeCompare(a.at)).slice(0, 5);
 }

@@ -138,6 +138,24 @@ export function Desk({ socket, t, live }: RouteProps) {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
+  // Stable handlers for the memoised panels, so a transcript line re-renders the transcript only.
+  const latest = useRef({ view, useAnswer, decide, warn, submitWrapUp, changeWrapUp });
+  latest.current = { view, useAnswer, decide, warn, submitWrapUp, changeWrapUp };
+  const on = useMemo(() => {
+    const withView = <A extends unknown[]>(fn: (v: CallView, ...args: A) => void) => (...args: A) => {
+      const v = latest.current.view;
+      if (v) fn(v, ...args);
+    };
+    return {
+      use: withView((v, s: Suggestion, rank: number) => latest.current.useAnswer(v, s, rank)),
+      decide: withView((v, flag: LiveFlag, decision: FlagDecision) => latest.current.decide(v, flag, decision)),
+      warn: withView((v) => latest.current.warn(v)),
+      submit: withView((v, value: (name: WrapUpField) => string) => latest.current.submitWrapUp(v, value)),
+      edit: withView((v, name: WrapUpField, value: string) => latest.current.changeWrapUp(v.summary.callSid, (w) => ({ ...w, edits: { ...w.edits, [name]: value } }))),
+      toggle: (id: string, isOpen: boolean) => setOpen((now) => toggled(now, id, isOpen)),
+    };
+  }, []);
+
   const wrapUp = view ? wrapUpOf(view.summary.callSid) : NO_WRAPUP;
   return (
     <main id="desk" className="page desk">
@@ -145,7 +163,7 @@ export function Desk({ socket, t, live }: RouteProps) {
       {view ? (
         <>
           <article id="call" className="call-column" data-call-sid={view.summary.callSid}>
-            <CallerCard view={view} />
+            <CallerCard summary={view.summary} flags={view.flags} />
             <section id="transcript-panel" className="panel transcript-panel">
               <TranscriptView finals={view.finals} partials={view.partials} />
             </section>
@@ -158,18 +176,18 @@ export function Desk({ socket, t, live }: RouteProps) {
               message={wrapUp.message}
               busy={wrapUp.busy}
               choices={choices}
-              onEdit={(name, value) => changeWrapUp(view.summary.callSid, (w) => ({ ...w, edits: { ...w.edits, [name]: value } }))}
-              onSubmit={(value) => submitWrapUp(view, value)}
+              onEdit={on.edit}
+              onSubmit={on.submit}
             />
           </article>
           <aside id="assist-panel" className="assist-column">
-            <Flags flags={view.flags} onDecide={(flag, decision) => decide(view, flag, decision)} onWarn={() => warn(view)} />
+            <Flags flags={view.flags} onDecide={on.decide} onWarn={on.warn} />
             <Suggestions
               items={view.suggestions}
               used={view.used}
               open={open}
-              onToggle={(id, isOpen) => setOpen((now) => toggled(now, id, isOpen))}
-              onUse={(s, rank) => useAnswer(view, s, rank)}
+              onToggle={on.toggle}
+              onUse={on.use}
             />
           </aside>
         </>

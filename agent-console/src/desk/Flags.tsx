@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { LiveFlag } from '../../../server/assist/live-flags.ts';
 import { lookup, timeOfDay } from '../i18n/i18n.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
@@ -25,7 +26,7 @@ export function topOpenFlag(flags: readonly LiveFlag[]): LiveFlag | null {
 
 const EMERGENCY_NUMBERS = ['110', '119', '120'] as const;
 
-export function Flags({ flags, onDecide, onWarn }: FlagsProps) {
+export const Flags = memo(function Flags({ flags, onDecide, onWarn }: FlagsProps) {
   const { t, lang } = useI18n();
   const sorted = [...flags].sort(bySeverity);
   const top = topOpenFlag(flags);
@@ -86,4 +87,4 @@ export function Flags({ flags, onDecide, onWarn }: FlagsProps) {
       </ol>
     </section>
   );
-}
+});

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { Suggestion } from '../../../server/assist/suggestion.ts';
 import type { Answer } from '../../../server/knowledge/schema.ts';
 import type { Key } from '../i18n/i18n.ts';
@@ -26,7 +27,7 @@ export interface SuggestionsProps {
   readonly onUse: (s: Suggestion, rank: number) => void;
 }
 
-export function Suggestions({ items, used, open, onToggle, onUse }: SuggestionsProps) {
+export const Suggestions = memo(function Suggestions({ items, used, open, onToggle, onUse }: SuggestionsProps) {
   const { t } = useI18n();
   return (
     <section id="suggestions-panel" className="panel" aria-live="polite">
@@ -62,7 +63,7 @@ export function Suggestions({ items, used, open, onToggle, onUse }: SuggestionsP
       </ol>
     </section>
   );
-}
+});
 
 function AnswerPoints({ answer }: { answer: Answer }) {
   const { t } = useI18n();

@@ -1,4 +1,4 @@
-import { forwardRef, type FormEvent } from 'react';
+import { forwardRef, memo, type FormEvent } from 'react';
 import type { WrapUp, WrapUpDraft } from '../../../server/calls/call.ts';
 import { timeOfDay } from '../i18n/i18n.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
@@ -24,7 +24,7 @@ export interface WrapUpFormProps {
 
 const INTENTS = ['consult', 'complaint', 'report', 'suggestion', 'praise'] as const;
 
-export const WrapUpForm = forwardRef<HTMLFormElement, WrapUpFormProps>(function WrapUpForm(props, ref) {
+export const WrapUpForm = memo(forwardRef<HTMLFormElement, WrapUpFormProps>(function WrapUpForm(props, ref) {
   const { t, lang } = useI18n();
   const { draft, submitted, edits } = props;
   const value = (name: WrapUpField) => fieldValue(name, edits, submitted, draft);
@@ -69,4 +69,4 @@ export const WrapUpForm = forwardRef<HTMLFormElement, WrapUpFormProps>(function 
       </div>
     </form>
   );
-});
+}));
