@@ -128,7 +128,7 @@ describe('console page in a real browser', () => {
     expect(await page.locator('#wrapup h3').textContent()).toBe('Wrap-up');
   }, 60_000);
 
-  it('shows flags with the words they rest on, alerts on a threat, and records the operator dismissing one', async () => {
+  it('shows flags with the words they rest on, alerts on a threat, and records the operator dismissing one and confirming another from the keyboard', async () => {
     const page = await signIn('op1', 'op1-password');
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -153,6 +153,16 @@ describe('console page in a real browser', () => {
     await insult.locator('button.dismissed').click();
     await page.locator('#flags .flag[data-key="abuse.insult"][data-decision="dismissed"]').waitFor({ timeout: 5000 });
     expect(t.hotline.registry.get(call.callSid)?.flags?.find((f) => f.key === 'abuse.insult')?.decision?.decision).toBe('dismissed');
+    // The keyboard: ? lists the shortcuts, Esc closes the list, C confirms the most urgent open flag.
+    await page.keyboard.press('?');
+    await page.locator('#shortcut-help', { hasText: '快捷键' }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('#shortcut-help').waitFor({ state: 'detached' });
+    const top = await page.locator('#flags .flag[data-top]').getAttribute('data-key');
+    expect(top).not.toBe('abuse.insult');
+    await page.keyboard.press('c');
+    await page.locator(`#flags .flag[data-key="${top}"][data-decision="confirmed"]`).waitFor({ timeout: 5000 });
+    expect(t.hotline.registry.get(call.callSid)?.flags?.find((f) => f.key === top)?.decision?.decision).toBe('confirmed');
     await running;
     expect(errors).toEqual([]);
   }, 60_000);

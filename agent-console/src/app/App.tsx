@@ -19,6 +19,7 @@ export function App() {
     <>
       <header>
         <h1>{t('title')}</h1>
+        <span className="spacer" />
         <button id="lang" type="button" onClick={toggle}>{t('language')}</button>
       </header>
       {gate.phase === 'signed-out' && <SignIn message={gate.message} onSignedIn={() => setGate({ phase: 'signed-in', session: Date.now() })} />}

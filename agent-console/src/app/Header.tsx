@@ -22,13 +22,13 @@ export function Header(props: HeaderProps) {
   return (
     <header>
       <h1>{t('title')}</h1>
-      {props.routes.length > 1 && (
+      {props.routes.length > 1 ? (
         <nav>
           {props.routes.map((id) => (
             <a key={id} href={hashOf(id)} aria-current={id === props.current ? 'page' : undefined}>{t(`route.${id}`)}</a>
           ))}
         </nav>
-      )}
+      ) : <span className="spacer" />}
       {props.info?.speech === 'emulator' && <span id="speech-mode" className="badge">{t('emulatorMode')}</span>}
       {connection && <span id="connection" className="status" data-state={connection}>{t(`conn.${connection}`)}</span>}
       {identity && (

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ConsoleIdentity, OperatorState, ServerInfo } from '../../../server/console/contract.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { LiveCalls } from '../live/live-calls.ts';
@@ -31,10 +31,13 @@ export function Shell({ onEnded }: { onEnded: (message: string | null) => void }
   const { toasts, notify } = useToasts();
   const hash = useHash();
 
+  // The socket's handlers are set once for the session; they read the language and callback of now.
+  const latest = useRef({ t, onEnded });
+  latest.current = { t, onEnded };
   useEffect(() => {
     const ended = () => {
       socket.disconnect();
-      onEnded(t('login.ended'));
+      latest.current.onEnded(latest.current.t('login.ended'));
     };
     // The server sends who this is, then (for an operator) their state, right after connecting.
     let me: ConsoleIdentity | null = null;
@@ -65,8 +68,7 @@ export function Shell({ onEnded }: { onEnded: (message: string | null) => void }
       socket.removeAllListeners();
       socket.disconnect();
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- one socket for the whole session
-  }, [socket]);
+  }, [socket, live]);
 
   useEffect(() => {
     if (!caughtUp) return;
