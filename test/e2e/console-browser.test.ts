@@ -150,6 +150,9 @@ describe('console page in a real browser', () => {
     expect(await insult.locator('.evidence mark').allTextContents()).toContain('你们这帮废物');
     await page.locator('#flags .flag[data-key="abuse.threat"]').waitFor({ timeout: 20_000 });
     await page.locator('#alerts p', { hasText: '威胁' }).waitFor({ timeout: 5000 });
+    // The operator asks for the supervisor about it: once the server took it (ack), the flag says so.
+    await insult.locator('button.alert-supervisor').click();
+    await insult.locator('.alerted', { hasText: '已提醒班长' }).waitFor({ timeout: 5000 });
     await insult.locator('button.dismissed').click();
     await page.locator('#flags .flag[data-key="abuse.insult"][data-decision="dismissed"]').waitFor({ timeout: 5000 });
     expect(t.hotline.registry.get(call.callSid)?.flags?.find((f) => f.key === 'abuse.insult')?.decision?.decision).toBe('dismissed');

@@ -40,6 +40,8 @@ export function Desk({ socket, t, live }: RouteProps) {
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   const [wrapUps, setWrapUps] = useState<ReadonlyMap<string, WrapUpState>>(new Map());
   const [help, setHelp] = useState(false);
+  /** `callSid flagKey` of the flags the supervisors were alerted about from here. */
+  const [alerted, setAlerted] = useState<ReadonlySet<string>>(new Set());
   const form = useRef<HTMLFormElement>(null);
 
   // A supervisor on the desk sees every call: fetch the chosen one whole (an operator's come whole already).
@@ -76,6 +78,13 @@ export function Desk({ socket, t, live }: RouteProps) {
   const warn = useCallback((v: CallView) => {
     socket.timeout(10_000).emit('call:warn', v.summary.callSid, (error, result) => {
       if (error || !result.ok) notify(`${t('warningFailed')}${result && !result.ok ? `：${result.error}` : ''}`);
+    });
+  }, [socket, notify, t]);
+
+  const alertSupervisor = useCallback((v: CallView, flag: LiveFlag) => {
+    socket.timeout(5000).emit('call:escalate', { callSid: v.summary.callSid, key: flag.key }, (error, result) => {
+      if (error || !result.ok) return notify(`${t('alertSupervisor')}: ${result && !result.ok ? result.error : '—'}`);
+      setAlerted((now) => new Set(now).add(`${v.summary.callSid} ${flag.key}`));
     });
   }, [socket, notify, t]);
 
@@ -139,8 +148,8 @@ export function Desk({ socket, t, live }: RouteProps) {
   }, []);
 
   // Stable handlers for the memoised panels, so a transcript line re-renders the transcript only.
-  const latest = useRef({ view, useAnswer, decide, warn, submitWrapUp, changeWrapUp });
-  latest.current = { view, useAnswer, decide, warn, submitWrapUp, changeWrapUp };
+  const latest = useRef({ view, useAnswer, decide, warn, alertSupervisor, submitWrapUp, changeWrapUp });
+  latest.current = { view, useAnswer, decide, warn, alertSupervisor, submitWrapUp, changeWrapUp };
   const on = useMemo(() => {
     const withView = <A extends unknown[]>(fn: (v: CallView, ...args: A) => void) => (...args: A) => {
       const v = latest.current.view;
@@ -150,6 +159,7 @@ export function Desk({ socket, t, live }: RouteProps) {
       use: withView((v, s: Suggestion, rank: number) => latest.current.useAnswer(v, s, rank)),
       decide: withView((v, flag: LiveFlag, decision: FlagDecision) => latest.current.decide(v, flag, decision)),
       warn: withView((v) => latest.current.warn(v)),
+      alert: withView((v, flag: LiveFlag) => latest.current.alertSupervisor(v, flag)),
       submit: withView((v, value: (name: WrapUpField) => string) => latest.current.submitWrapUp(v, value)),
       edit: withView((v, name: WrapUpField, value: string) => latest.current.changeWrapUp(v.summary.callSid, (w) => ({ ...w, edits: { ...w.edits, [name]: value } }))),
       toggle: (id: string, isOpen: boolean) => setOpen((now) => toggled(now, id, isOpen)),
@@ -157,6 +167,10 @@ export function Desk({ socket, t, live }: RouteProps) {
   }, []);
 
   const wrapUp = view ? wrapUpOf(view.summary.callSid) : NO_WRAPUP;
+  const alertedHere = useMemo(() => {
+    const prefix = `${selected} `;
+    return new Set([...alerted].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)));
+  }, [alerted, selected]);
   return (
     <main id="desk" className="page desk">
       <CallList calls={list} selected={selected} onChoose={choose} />
@@ -181,7 +195,7 @@ export function Desk({ socket, t, live }: RouteProps) {
             />
           </article>
           <aside id="assist-panel" className="assist-column">
-            <Flags flags={view.flags} onDecide={on.decide} onWarn={on.warn} />
+            <Flags flags={view.flags} onDecide={on.decide} onWarn={on.warn} onAlert={on.alert} alerted={alertedHere} />
             <Suggestions
               items={view.suggestions}
               used={view.used}

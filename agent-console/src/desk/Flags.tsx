@@ -7,7 +7,7 @@ import { bySeverity, flagLabel } from '../shared/labels.ts';
 /**
  * The flags on the call, most urgent first: what it is, the caller's words it rests on,
  * the script to read, the rule it rests on, earlier calls for a repeat caller, and the
- * operator's actions — play the warning (abuse at the warning count), confirm or dismiss
+ * operator's actions — play the warning (abuse at the warning count), alert the supervisors, confirm or dismiss
  * (the system never rejects a request by itself), and for an emergency the number to
  * transfer to. C / X decide the most urgent open one. Caller words go in as text, never HTML.
  */
@@ -17,6 +17,10 @@ export interface FlagsProps {
   readonly flags: readonly LiveFlag[];
   readonly onDecide: (flag: LiveFlag, decision: FlagDecision) => void;
   readonly onWarn: () => void;
+  /** Asks the supervisors to look at this flag now (`call:escalate`). */
+  readonly onAlert: (flag: LiveFlag) => void;
+  /** Keys of the flags the supervisors were alerted about from this desk. */
+  readonly alerted: ReadonlySet<string>;
 }
 
 /** The flag C / X act on: the most urgent one not decided yet. */
@@ -26,7 +30,7 @@ export function topOpenFlag(flags: readonly LiveFlag[]): LiveFlag | null {
 
 const EMERGENCY_NUMBERS = ['110', '119', '120'] as const;
 
-export const Flags = memo(function Flags({ flags, onDecide, onWarn }: FlagsProps) {
+export const Flags = memo(function Flags({ flags, onDecide, onWarn, onAlert, alerted }: FlagsProps) {
   const { t, lang } = useI18n();
   const sorted = [...flags].sort(bySeverity);
   const top = topOpenFlag(flags);
@@ -43,7 +47,7 @@ export const Flags = memo(function Flags({ flags, onDecide, onWarn }: FlagsProps
               {flag.count !== undefined && flag.count > 0 && <span className="count">{t('abuseCount')} {flag.count}</span>}
               {/* Raised from examples, not by a rule: say so, so the operator weighs it. */}
               {flag.learned !== undefined && <span className="learned">{t('learned')} {Math.round(flag.learned * 100)}%</span>}
-              {flag.alertSupervisor && <span className="alerted">{t('alertSent')}</span>}
+              {(flag.alertSupervisor || alerted.has(flag.key)) && <span className="alerted">{t('alertSent')}</span>}
             </div>
             {flag.kind === 'urgent' && flag.severity === 'emergency' && (
               <p className="transfer">
@@ -70,6 +74,9 @@ export const Flags = memo(function Flags({ flags, onDecide, onWarn }: FlagsProps
                   {flag.earlier.map((c, i) => <li key={i}>{timeOfDay(c.at, lang)} {c.at.slice(0, 10)} · {c.scenarioId ?? '—'} · {c.outcome ?? '—'}</li>)}
                 </ol>
               </>
+            )}
+            {!flag.alertSupervisor && !alerted.has(flag.key) && flag.decision?.decision !== 'dismissed' && (
+              <button type="button" className="alert-supervisor" onClick={() => onAlert(flag)}>{t('alertSupervisor')}</button>
             )}
             {flag.decision ? (
               <p className="decided">{lookup(t, `decision.${flag.decision.decision}`, flag.decision.decision)}</p>
