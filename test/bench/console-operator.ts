@@ -6,6 +6,7 @@
  * moment it is in the page's DOM (and the next frame). Prints p50/p99 (target: p99 < 50 ms)
  * and the page's JS heap, then one JSON line.
  */
+import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { launchChromium } from '../support/browser.ts';
 import { startTestHotline } from '../support/hotline.ts';
@@ -107,10 +108,13 @@ try {
     heap30MinMb: round(full.jsHeapUsedMb),
     heapAfterMb: round(after.jsHeapUsedMb),
     domNodes: after.domNodes,
+    // The machine's load while measuring: on a shared machine the tail follows it.
+    loadAverage1m: round(os.loadavg()[0]!),
+    cpus: os.cpus().length,
     targetP99Ms: 50,
     met: percentile(dom, 99) < 50,
   };
-  console.log(`operator view, ${figures.transcriptLines} lines (${figures.transcriptMinutes} min) on screen, ${figures.measured} lines measured:`);
+  console.log(`operator view: ${lines} lines (${CALL_MINUTES} min) on screen, then ${figures.measured} more timed one by one (${figures.transcriptLines} in the end); load average ${figures.loadAverage1m} on ${figures.cpus} CPUs:`);
   console.log(`  socket event emitted → in the DOM: p50 ${figures.domP50Ms} ms, p99 ${figures.domP99Ms} ms, max ${figures.domMaxMs} ms (target p99 < 50 ms: ${figures.met ? 'met' : 'NOT met'})`);
   console.log(`  from the line reaching the registry (assist runs first): p50 ${figures.heardP50Ms} ms, p99 ${figures.heardP99Ms} ms; the server's own handling: p50 ${figures.serverP50Ms} ms, p99 ${figures.serverP99Ms} ms; its event-loop delay p99 ${figures.serverLoopDelayP99Ms} ms`);
   console.log(`  → next animation frame: p50 ${figures.frameP50Ms} ms, p99 ${figures.frameP99Ms} ms`);
