@@ -15,6 +15,14 @@ export default defineConfig({
   base: '/console/',
   plugins: [react()],
   logLevel: 'warn',
+  // `npx vite --config agent-console/vite.config.ts` for live reloading while working on the
+  // console, against a server started with `npm start` (or `npm run demo`) on port 3000.
+  server: {
+    proxy: {
+      '/api': 'http://127.0.0.1:3000',
+      '/socket.io': { target: 'ws://127.0.0.1:3000', ws: true },
+    },
+  },
   build: {
     outDir: path.join(root, 'dist'),
     emptyOutDir: true,

@@ -50,6 +50,8 @@ describe('console page in a real browser', () => {
     const page = await signIn('op1', 'op1-password', 'sign-in.png');
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    // The page lives within its strict CSP (no inline script or style): any violation is logged as an error.
+    page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
     await page.locator('#connection[data-state="online"]').waitFor();
     // Who is signed in, and their state: an operator starts available.
     expect(await page.locator('#me-name').textContent()).toBe('坐席一号');
