@@ -117,3 +117,64 @@ describe('console resilience in a real browser', () => {
     expect(await page.locator('#wrapup textarea[name="summary"]').inputValue()).not.toBe('');
   }, 90_000);
 });
+
+// GIVEN a server that keeps a dropped console's state for one second only; WHEN the link is down
+// longer while the caller talks; THEN the console is not recovered by socket.io, fetches the call
+// whole again and merges it with what it already shows: every line once, none lost.
+describe('console catching up without connection-state recovery', () => {
+  let t: TestHotline;
+  let browser: Browser;
+  let proxy: TcpProxy;
+  beforeAll(async () => {
+    [t, browser] = await Promise.all([startTestHotline({ CONSOLE_RECOVERY_MS: '1000' }), launchChromium()]);
+    proxy = await startTcpProxy(t.url);
+    await t.hotline.users.add({ username: 'op-s', role: 'operator', displayName: '坐席S', password: 'op-s-password' });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await proxy?.close();
+    await t?.close();
+  });
+
+  it('fetches the call again after a long drop and shows each line once', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await page.goto(`${proxy.url}/console`);
+    await page.fill('#username', 'op-s');
+    await page.fill('#password', 'op-s-password');
+    await page.click('#login button[type="submit"]');
+    await page.locator('#op-state-box[data-state="available"]').waitFor();
+    const script = parseScenario({
+      caller: '+8613900009999',
+      ivr: ['0'],
+      caller_says: ['你好，我家小区停水了', '从今天早上开始就没有水', '什么时候能恢复供水'],
+      operator_says: ['您好，12345热线，请讲', '请问是哪个小区', '我们马上联系供水公司'],
+    });
+    const call = t.call(script, { pace: 'realtime' });
+    const running = call.run();
+    const lines = page.locator(`#call[data-call-sid="${call.callSid}"] .line.final`);
+    await lines.first().waitFor({ timeout: 25_000 });
+
+    proxy.drop();
+    await page.locator('#connection-banner').waitFor({ timeout: 5000 });
+    const before = await lines.count();
+    await until(() => (t.hotline.registry.find(call.callSid)?.transcript.length ?? 0) >= before + 2, 30_000, 'two more lines said while offline');
+    proxy.restore();
+    await page.locator('#connection[data-state="online"]').waitFor({ timeout: 10_000 });
+    expect(await page.locator('#caught-up').getAttribute('data-recovered')).toBe('false');
+
+    await running;
+    await page.locator(`#calls li[data-call-sid="${call.callSid}"][data-state="ended"]`).waitFor({ timeout: 15_000 });
+    const server = () => {
+      const transcript = t.hotline.registry.find(call.callSid)!.transcript;
+      return (['caller', 'operator'] as const).flatMap((s) => transcript.filter((e) => e.speaker === s).sort((a, b) => a.offsetMs - b.offsetMs).map((e) => `${s}@${e.offsetMs} ${e.text}`));
+    };
+    const onPage = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('#call .side')].flatMap((side) =>
+          [...side.querySelectorAll<HTMLElement>('.line.final')].map((line) => `${side.dataset['speaker']}@${line.dataset['offsetMs']} ${line.lastChild?.textContent ?? ''}`),
+        ),
+      );
+    await expect.poll(onPage, { timeout: 5000 }).toEqual(server());
+    expect(await lines.count()).toBe(script.caller_says.length + script.operator_says.length);
+  }, 90_000);
+});
