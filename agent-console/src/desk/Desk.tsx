@@ -61,7 +61,7 @@ export function Desk({ socket, t, live }: RouteProps) {
   const changeWrapUp = (sid: string, change: (w: WrapUpState) => WrapUpState) =>
     setWrapUps((now) => new Map(now).set(sid, change(now.get(sid) ?? NO_WRAPUP)));
 
-  const useAnswer = useCallback((v: CallView, s: Suggestion, rank: number) => {
+  const markUsed = useCallback((v: CallView, s: Suggestion, rank: number) => {
     socket.timeout(5000).emit('kb:used', { callSid: v.summary.callSid, id: s.id, rank }, (error, result) => {
       if (error || !result.ok) return notify(`${t('useFailed')}${result && !result.ok ? `：${result.error}` : ''}`);
       live.apply({ type: 'kbUsed', callSid: v.summary.callSid, id: s.id });
@@ -120,7 +120,7 @@ export function Desk({ socket, t, live }: RouteProps) {
     if (!view) return;
     if (action.type === 'use') {
       const s = view.suggestions[action.rank - 1];
-      return s && !view.used.includes(s.id) ? useAnswer(view, s, action.rank) : undefined;
+      return s && !view.used.includes(s.id) ? markUsed(view, s, action.rank) : undefined;
     }
     if (action.type === 'open') {
       const s = view.suggestions[0];
@@ -148,15 +148,15 @@ export function Desk({ socket, t, live }: RouteProps) {
   }, []);
 
   // Stable handlers for the memoised panels, so a transcript line re-renders the transcript only.
-  const latest = useRef({ view, useAnswer, decide, warn, alertSupervisor, submitWrapUp, changeWrapUp });
-  latest.current = { view, useAnswer, decide, warn, alertSupervisor, submitWrapUp, changeWrapUp };
+  const latest = useRef({ view, markUsed, decide, warn, alertSupervisor, submitWrapUp, changeWrapUp });
+  latest.current = { view, markUsed, decide, warn, alertSupervisor, submitWrapUp, changeWrapUp };
   const on = useMemo(() => {
     const withView = <A extends unknown[]>(fn: (v: CallView, ...args: A) => void) => (...args: A) => {
       const v = latest.current.view;
       if (v) fn(v, ...args);
     };
     return {
-      use: withView((v, s: Suggestion, rank: number) => latest.current.useAnswer(v, s, rank)),
+      use: withView((v, s: Suggestion, rank: number) => latest.current.markUsed(v, s, rank)),
       decide: withView((v, flag: LiveFlag, decision: FlagDecision) => latest.current.decide(v, flag, decision)),
       warn: withView((v) => latest.current.warn(v)),
       alert: withView((v, flag: LiveFlag) => latest.current.alertSupervisor(v, flag)),
