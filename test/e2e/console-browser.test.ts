@@ -19,6 +19,8 @@ describe('console page in a real browser', () => {
   beforeAll(async () => {
     [t, browser] = await Promise.all([startTestHotline(), launchChromium()]);
     await t.hotline.users.add({ username: 'op1', role: 'operator', displayName: '坐席一号', password: 'op1-password' });
+    await t.hotline.users.add({ username: 'super1', role: 'supervisor', displayName: '班长一号', password: 'super1-password' });
+    await t.hotline.users.add({ username: 'mgr1', role: 'manager', displayName: '管理一号', password: 'mgr1-password' });
   });
 
   /** Opens the console (at 1366×768, the operators' screens) and signs in through its form. */
@@ -96,6 +98,13 @@ describe('console page in a real browser', () => {
     expect(layout.wrapUpBottom).toBeLessThanOrEqual(768);
     expect(layout.wrapUpRight).toBeLessThanOrEqual(1366);
     await page.screenshot({ path: path.join(ARTIFACTS, 'operator-workspace.png') });
+    // A supervisor on the desk sees the call too, and its transcript, fetched when they open it.
+    const supervisor = await signIn('super1', 'super1-password');
+    await supervisor.goto(`${t.url}/console#/desk`);
+    await supervisor.locator(`#calls li[data-call-sid="${call.callSid}"]`).click({ timeout: 10_000 });
+    await supervisor.locator('.side[data-speaker="caller"] .line.final', { hasText: scenario.caller_says[0]! }).waitFor({ timeout: 5000 });
+    expect(await supervisor.content()).not.toContain('13800001234');
+    await supervisor.close();
     await running;
     await page.locator(`#calls li[data-call-sid="${call.callSid}"][data-state="ended"]`).waitFor({ timeout: 15_000 });
     // The call's end puts the operator in after-call work.
@@ -171,6 +180,25 @@ describe('console page in a real browser', () => {
     await running;
     expect(errors).toEqual([]);
   }, 60_000);
+
+  it('shows each role only the pages it may open', async () => {
+    const links = async (page: Page) => page.locator('header nav a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    const operator = await signIn('op1', 'op1-password');
+    await operator.locator('#desk').waitFor();
+    expect(await links(operator)).toEqual([]); // one page: no navigation
+    await operator.goto(`${t.url}/console#/manage`);
+    await operator.locator('#desk').waitFor(); // a page the role may not open shows its own instead
+    expect(await operator.locator('#manage').count()).toBe(0);
+    const manager = await signIn('mgr1', 'mgr1-password');
+    await manager.locator('#manage').waitFor();
+    expect(await links(manager)).toEqual(['#/wallboard', '#/manage']);
+    const supervisor = await signIn('super1', 'super1-password');
+    await supervisor.locator('#wallboard').waitFor();
+    expect(await links(supervisor)).toEqual(['#/desk', '#/wallboard']);
+    await supervisor.click('header nav a[href="#/desk"]');
+    await supervisor.locator('#desk').waitFor();
+    for (const page of [operator, manager, supervisor]) await page.close();
+  });
 
   it('refuses a wrong password in Chinese, and signs out', async () => {
     const page = await signIn('op1', 'not-the-password');
