@@ -35,6 +35,8 @@ export interface Config {
   readonly storeFlushMs: number;
   readonly media: { readonly maxFrameBytes: number; readonly reconnectBufferMs: number };
   readonly demoIntervalMs: number;
+  /** How long the server keeps a dropped console socket's rooms and missed events (socket.io connection-state recovery). */
+  readonly consoleRecoveryMs: number;
 }
 
 export interface AuthConfig {
@@ -133,6 +135,7 @@ const schema = z.object({
   MEDIA_MAX_FRAME_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
   RECONNECT_BUFFER_MS: positiveMs.default(10_000),
   DEMO_INTERVAL_MS: positiveMs.default(8000),
+  CONSOLE_RECOVERY_MS: positiveMs.default(2 * 60_000),
 });
 
 /** Every variable the server reads; .env.example documents each one. */
@@ -207,5 +210,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     storeFlushMs: e.STORE_FLUSH_MS,
     media: Object.freeze({ maxFrameBytes: e.MEDIA_MAX_FRAME_BYTES, reconnectBufferMs: e.RECONNECT_BUFFER_MS }),
     demoIntervalMs: e.DEMO_INTERVAL_MS,
+    consoleRecoveryMs: e.CONSOLE_RECOVERY_MS,
   });
 }

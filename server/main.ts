@@ -169,11 +169,20 @@ export async function startHotline(config: Config, options: StartOptions): Promi
   }));
   app.use('/api/auth', createAuthApi({ auth, secureCookie: config.auth.secureCookie, sessionTtlMs: config.auth.sessionTtlMs, logger: log.child({ part: 'auth-api' }) }));
   app.use('/api/knowledge', createKnowledgeApi({ library: knowledge, history: knowledgeHistory, auth, logger: log.child({ part: 'knowledge-api' }) }));
-  app.use('/console', await consolePage());
+  app.use('/console', consolePage());
   app.get('/', (_req, res) => res.redirect('/console'));
 
   const server = http.createServer(app);
-  const io: ConsoleServer = new Server(server, { serveClient: false, destroyUpgrade: false, cors: { origin: false } });
+  const io: ConsoleServer = new Server(server, {
+    serveClient: false,
+    destroyUpgrade: false,
+    cors: { origin: false },
+    // A console whose socket dropped (Wi-Fi, a proxy restart) gets its rooms back and the
+    // events it missed, if it is back within CONSOLE_RECOVERY_MS (2 min). The sign-in check runs again on
+    // every reconnect (skipMiddlewares: false): a session that ended meanwhile stays out.
+    // Partials are volatile and never replayed; the page fetches the rest with call:get.
+    connectionStateRecovery: { maxDisconnectionDuration: config.consoleRecoveryMs, skipMiddlewares: false },
+  });
   attachConsole(io, {
     registry,
     dispatcher,

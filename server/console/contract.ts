@@ -68,6 +68,12 @@ export interface KbUseRequest {
   readonly rank: number | null;
 }
 
+/** An operator alerting the supervisors about a flag on their call. */
+export interface EscalationRequest {
+  readonly callSid: string;
+  readonly key: string;
+}
+
 export type KbUseResult = { ok: true; use: KbUse } | { ok: false; error: string };
 
 export interface TranscriptLine {
@@ -141,6 +147,11 @@ export interface ClientToServerEvents {
   'call:wrapup': (request: WrapUpRequest, ack: (result: WrapUpResult) => void) => void;
   /** An operator setting their own state; refused for other roles. */
   'operator:state': (state: OperatorState, ack: (result: OperatorStateResult) => void) => void;
+  /**
+   * The call's operator asking the supervisors to look at a flag now: they receive
+   * `alert:supervisor` (reason `operator`). Refused for others' calls and the service token.
+   */
+  'call:escalate': (request: EscalationRequest, ack: (result: { ok: true } | { ok: false; error: string }) => void) => void;
 }
 
 /** Set by the namespace's authentication middleware from the session cookie or the service token. */

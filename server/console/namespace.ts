@@ -8,6 +8,7 @@ import { seesAllCalls, type Principal } from '../auth/roles.ts';
 import type { CallRecord } from '../calls/call.ts';
 import { OPERATOR_STATES, type Dispatcher } from '../calls/dispatcher.ts';
 import type { CallRegistry } from '../calls/registry.ts';
+import { maskPhone } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import { CallControlError } from '../telephony/call-control.ts';
 import { CONSOLE_NAMESPACE, type CallDetail, type ClientToServerEvents, type ServerInfo, type ServerToClientEvents, type SocketData } from './contract.ts';
@@ -58,6 +59,7 @@ const kbUseRequest = z.object({
   rank: z.number().int().min(1).max(50).nullable().default(null),
 });
 const operatorState = z.enum(OPERATOR_STATES);
+const escalation = z.object({ callSid, key: flagDecision.shape.key });
 
 const NO_CALL = 'no live call with that CallSid';
 const NO_RECENT_CALL = 'no live or recently ended call with that CallSid';
@@ -174,6 +176,18 @@ export function attachConsole(io: ConsoleServer, deps: ConsoleDeps): void {
       } catch (error) {
         ack({ ok: false, error: error instanceof CallControlError ? error.message : 'the warning could not be played' });
       }
+    });
+
+    socket.on('call:escalate', (request, ack) => {
+      if (typeof ack !== 'function') return;
+      const found = forCall(me, escalation, request, 'act');
+      if ('error' in found) return ack({ ok: false, error: found.error });
+      const { call, data } = found;
+      const flag = deps.flags.current(call.callSid).find((f) => f.key === data.key);
+      if (!flag) return ack({ ok: false, error: `no flag ${data.key} on that call` });
+      deps.logger.info({ callSid: call.callSid, username: me.username, flag: flag.key }, 'operator alerted the supervisors');
+      nsp.to(SUPERVISORS).emit('alert:supervisor', { callSid: call.callSid, flag, reason: 'operator', at: new Date().toISOString(), caller: maskPhone(call.from) });
+      ack({ ok: true });
     });
 
     socket.on('call:wrapup', (request, ack) => {

@@ -6,6 +6,9 @@ import { parseScenario, readScenario } from '../../server/simulator/scenario.ts'
 import { launchChromium } from '../support/browser.ts';
 import { startTestHotline, until, type TestHotline } from '../support/hotline.ts';
 
+/** Screenshots of the main screens, kept by CI as test artifacts (gitignored). */
+const ARTIFACTS = 'test-artifacts';
+
 // GIVEN the console open in real Chromium, an operator signed in through its form; WHEN a simulated
 // caller talks to the hotline; THEN the call is given to that operator, and the page lists it (number
 // masked), shows what caller and operator say side by side, and the knowledge base's answer to the
@@ -16,14 +19,17 @@ describe('console page in a real browser', () => {
   beforeAll(async () => {
     [t, browser] = await Promise.all([startTestHotline(), launchChromium()]);
     await t.hotline.users.add({ username: 'op1', role: 'operator', displayName: '坐席一号', password: 'op1-password' });
+    await t.hotline.users.add({ username: 'super1', role: 'supervisor', displayName: '班长一号', password: 'super1-password' });
+    await t.hotline.users.add({ username: 'mgr1', role: 'manager', displayName: '管理一号', password: 'mgr1-password' });
   });
 
-  /** Opens the console and signs in through its form. */
-  async function signIn(username: string, password: string): Promise<Page> {
-    const page = await browser.newPage();
+  /** Opens the console (at 1366×768, the operators' screens) and signs in through its form. */
+  async function signIn(username: string, password: string, screenshot?: string): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     await page.goto(`${t.url}/console`);
     await page.locator('#login').waitFor({ state: 'visible' });
     expect(await page.locator('#login button[type="submit"]').textContent()).toBe('登录');
+    if (screenshot) await page.screenshot({ path: path.join(ARTIFACTS, screenshot) });
     await page.fill('#username', username);
     await page.fill('#password', password);
     await page.click('#login button[type="submit"]');
@@ -43,9 +49,11 @@ describe('console page in a real browser', () => {
   });
 
   it('shows the live transcript of a call as it is spoken', async () => {
-    const page = await signIn('op1', 'op1-password');
+    const page = await signIn('op1', 'op1-password', 'sign-in.png');
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    // The page lives within its strict CSP (no inline script or style): any violation is logged as an error.
+    page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
     await page.locator('#connection[data-state="online"]').waitFor();
     // Who is signed in, and their state: an operator starts available.
     expect(await page.locator('#me-name').textContent()).toBe('坐席一号');
@@ -80,6 +88,23 @@ describe('console page in a real browser', () => {
     await top.locator('button.use').click();
     await top.locator('button.use:disabled', { hasText: '已采用' }).waitFor({ timeout: 5000 });
     expect(t.hotline.registry.get(call.callSid)?.kbUsed).toEqual([expect.objectContaining({ id: 'gjj.withdraw_rent', rank: 1, operator: 'op1' })]);
+    // At 1366×768 everything, the wrap-up form included, is on screen without scrolling the page.
+    const layout = await page.evaluate(() => {
+      const box = document.getElementById('wrapup')!.getBoundingClientRect();
+      return { pageHeight: document.documentElement.scrollHeight, pageWidth: document.documentElement.scrollWidth, wrapUpBottom: box.bottom, wrapUpRight: box.right };
+    });
+    expect(layout.pageHeight).toBeLessThanOrEqual(768);
+    expect(layout.pageWidth).toBeLessThanOrEqual(1366);
+    expect(layout.wrapUpBottom).toBeLessThanOrEqual(768);
+    expect(layout.wrapUpRight).toBeLessThanOrEqual(1366);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'operator-workspace.png') });
+    // A supervisor on the desk sees the call too, and its transcript, fetched when they open it.
+    const supervisor = await signIn('super1', 'super1-password');
+    await supervisor.goto(`${t.url}/console#/desk`);
+    await supervisor.locator(`#calls li[data-call-sid="${call.callSid}"]`).click({ timeout: 10_000 });
+    await supervisor.locator('.side[data-speaker="caller"] .line.final', { hasText: scenario.caller_says[0]! }).waitFor({ timeout: 5000 });
+    expect(await supervisor.content()).not.toContain('13800001234');
+    await supervisor.close();
     await running;
     await page.locator(`#calls li[data-call-sid="${call.callSid}"][data-state="ended"]`).waitFor({ timeout: 15_000 });
     // The call's end puts the operator in after-call work.
@@ -114,7 +139,7 @@ describe('console page in a real browser', () => {
     expect(await page.locator('#wrapup h3').textContent()).toBe('Wrap-up');
   }, 60_000);
 
-  it('shows flags with the words they rest on, alerts on a threat, and records the operator dismissing one', async () => {
+  it('shows flags with the words they rest on, alerts on a threat, and records the operator dismissing one and confirming another from the keyboard', async () => {
     const page = await signIn('op1', 'op1-password');
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -136,12 +161,44 @@ describe('console page in a real browser', () => {
     expect(await insult.locator('.evidence mark').allTextContents()).toContain('你们这帮废物');
     await page.locator('#flags .flag[data-key="abuse.threat"]').waitFor({ timeout: 20_000 });
     await page.locator('#alerts p', { hasText: '威胁' }).waitFor({ timeout: 5000 });
+    // The operator asks for the supervisor about it: once the server took it (ack), the flag says so.
+    await insult.locator('button.alert-supervisor').click();
+    await insult.locator('.alerted', { hasText: '已提醒班长' }).waitFor({ timeout: 5000 });
     await insult.locator('button.dismissed').click();
     await page.locator('#flags .flag[data-key="abuse.insult"][data-decision="dismissed"]').waitFor({ timeout: 5000 });
     expect(t.hotline.registry.get(call.callSid)?.flags?.find((f) => f.key === 'abuse.insult')?.decision?.decision).toBe('dismissed');
+    // The keyboard: ? lists the shortcuts, Esc closes the list, C confirms the most urgent open flag.
+    await page.keyboard.press('?');
+    await page.locator('#shortcut-help', { hasText: '快捷键' }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('#shortcut-help').waitFor({ state: 'detached' });
+    const top = await page.locator('#flags .flag[data-top]').getAttribute('data-key');
+    expect(top).not.toBe('abuse.insult');
+    await page.keyboard.press('c');
+    await page.locator(`#flags .flag[data-key="${top}"][data-decision="confirmed"]`).waitFor({ timeout: 5000 });
+    expect(t.hotline.registry.get(call.callSid)?.flags?.find((f) => f.key === top)?.decision?.decision).toBe('confirmed');
     await running;
     expect(errors).toEqual([]);
   }, 60_000);
+
+  it('shows each role only the pages it may open', async () => {
+    const links = async (page: Page) => page.locator('header nav a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    const operator = await signIn('op1', 'op1-password');
+    await operator.locator('#desk').waitFor();
+    expect(await links(operator)).toEqual([]); // one page: no navigation
+    await operator.goto(`${t.url}/console#/manage`);
+    await operator.locator('#desk').waitFor(); // a page the role may not open shows its own instead
+    expect(await operator.locator('#manage').count()).toBe(0);
+    const manager = await signIn('mgr1', 'mgr1-password');
+    await manager.locator('#manage').waitFor();
+    expect(await links(manager)).toEqual(['#/wallboard', '#/manage']);
+    const supervisor = await signIn('super1', 'super1-password');
+    await supervisor.locator('#wallboard').waitFor();
+    expect(await links(supervisor)).toEqual(['#/desk', '#/wallboard']);
+    await supervisor.click('header nav a[href="#/desk"]');
+    await supervisor.locator('#desk').waitFor();
+    for (const page of [operator, manager, supervisor]) await page.close();
+  });
 
   it('refuses a wrong password in Chinese, and signs out', async () => {
     const page = await signIn('op1', 'not-the-password');
