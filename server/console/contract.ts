@@ -119,6 +119,15 @@ export type StepInRequest =
 
 export type StepInResult = { ok: true; stepIn: StepInRecord } | { ok: false; error: string };
 
+/** What a wallboard needs whole, asked for when it opens and after each reconnection (the events then keep it current). */
+export interface WallboardSnapshot {
+  readonly calls: CallSummary[];
+  readonly operators: OperatorStatus[];
+  readonly queues: QueueLength[];
+}
+
+export type WallboardResult = { ok: true; board: WallboardSnapshot } | { ok: false; error: string };
+
 /** A step-in that happened on a call (failed ones go to the supervisor's ack only). */
 export interface StepInEvent {
   readonly callSid: string;
@@ -175,6 +184,8 @@ export interface ClientToServerEvents {
    * operator, a supervisor or an admin only. Errors name the field: `summary: …`.
    */
   'call:wrapup': (request: WrapUpRequest, ack: (result: WrapUpResult) => void) => void;
+  /** Every live call, operator state and queue at once: supervisors, managers, admins and the service token; operators are refused. */
+  'wallboard:get': (ack: (result: WallboardResult) => void) => void;
   /** A supervisor or an admin steps into a live call (see StepInRequest); everyone else is refused. */
   'call:step-in': (request: StepInRequest, ack: (result: StepInResult) => void) => void;
   /** An operator setting their own state; refused for other roles. */

@@ -199,6 +199,12 @@ export function attachConsole(io: ConsoleServer, deps: ConsoleDeps): void {
       ack({ ok: true, wrapUp });
     });
 
+    socket.on('wallboard:get', (ack) => {
+      if (typeof ack !== 'function') return;
+      if (!seesAllCalls(me.role)) return ack({ ok: false, error: 'the wallboard is for supervisors, managers and admins' });
+      ack({ ok: true, board: { calls: registry.liveCalls().map(summarize), operators: dispatcher.statuses(), queues: dispatcher.queues() } });
+    });
+
     socket.on('call:step-in', async (request, ack) => {
       if (typeof ack !== 'function') return;
       ack(await stepIns.handle(me, request));

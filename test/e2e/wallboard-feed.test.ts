@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WallboardResult } from '../../server/console/contract.ts';
 import { sortByUrgency } from '../../server/console/urgency.ts';
 import { consoleClient } from '../support/console-client.ts';
 import { startTestHotline, until, type TestHotline } from '../support/hotline.ts';
@@ -71,6 +72,14 @@ describe('the wallboard feed', () => {
     expect(late.calls.get(a)!.flagBrief.worst).toBe('emergency');
     expect(late.queues).toEqual(board.queues);
     expect([...late.operators.values()].map((o) => o.state).sort()).toEqual(['busy', 'busy']);
+
+    // Or asks for it whole (the page does when it opens); an operator may not.
+    const asked: WallboardResult = await late.socket.timeout(5000).emitWithAck('wallboard:get');
+    expect(asked).toMatchObject({ ok: true, board: { queues: board.queues } });
+    if (!asked.ok) throw new Error(asked.error);
+    expect(asked.board.calls.map((x) => x.callSid).sort()).toEqual([a, c].sort());
+    expect(asked.board.operators.map((o) => o.username).sort()).toEqual(['wop1', 'wop2']);
+    expect(await op1.socket.timeout(5000).emitWithAck('wallboard:get')).toEqual({ ok: false, error: 'the wallboard is for supervisors, managers and admins' });
 
     for (const sid of [a, c]) await hangUp(t, sid);
     for (const client of [op1, op2, board, late]) client.close();
