@@ -49,7 +49,7 @@ describe('the supervisor wallboard in a real browser', () => {
   }
 
   it('lists every operator’s calls by urgency, rings for an emergency, opens a transcript, and ends a call through Twilio', async () => {
-    const operators = await Promise.all(
+    const operators: Awaited<ReturnType<typeof wallboardClient>>[] = await Promise.all(
       [['lina', '李娜'], ['zhangwei', '张伟']].map(async ([username, displayName]) => {
         await t.hotline.users.add({ username: username!, role: 'operator', displayName: displayName!, password: `password-${username}` });
         return wallboardClient(t.url, await t.signIn(username!, 'operator'));
@@ -112,6 +112,24 @@ describe('the supervisor wallboard in a real browser', () => {
     await page.locator('#wb-detail .line.final', { hasText: '和平路88号' }).waitFor();
     await rowA.click();
     await page.locator('#wb-detail .line.final', { hasText: '听不懂人话' }).waitFor();
+    hear(t, a, '先生，请您文明用语，我们会认真帮您反映', 'operator');
+    await page.locator('#wb-detail .side[data-speaker="operator"] .line.final').waitFor();
+
+    // Two more operators come on: one takes the waiting call; two more callers, one of them waiting, fill the board.
+    for (const [username, displayName] of [['chenjing', '陈静'], ['liuyang', '刘洋']] as const) {
+      await t.hotline.users.add({ username, role: 'operator', displayName, password: `password-${username}` });
+      operators.push(await wallboardClient(t.url, await t.signIn(username, 'operator')));
+    }
+    await page.locator('#wb-queues li[data-queue="complaint"][data-waiting="0"]').waitFor();
+    const [d, e] = [sidOf(0x1e), sidOf(0x1f)];
+    await queueCall(t, d, { key: MENU.report, from: '+8615000005555' });
+    hear(t, d, '我们小区已经停水两天了，整栋楼都没水');
+    await queueCall(t, e, { key: MENU.suggestion, from: '+8618600006666' });
+    await page.locator(`#wb-calls tr[data-call-sid="${d}"][data-tier="high"]`).waitFor();
+    await page.locator('#wb-queues li[data-queue="suggestion"][data-waiting="1"]').waitFor();
+    // Critical, repeated abuse, high, then the waiting caller before those in conversation.
+    expect(await page.locator('#wb-calls tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-call-sid')))).toEqual([b, a, d, e, c]);
+    await page.waitForTimeout(1100); // a second of ticking, so the durations are not all 00:00
     await page.screenshot({ path: path.join(artifacts, 'wallboard.png') });
 
     // WHEN Twilio fails a take-over, THEN the supervisor sees why, and the call is unchanged.
@@ -149,7 +167,7 @@ describe('the supervisor wallboard in a real browser', () => {
     await page.locator('#wb-list h2', { hasText: 'Live calls' }).waitFor();
     expect(errors).toEqual([]);
 
-    for (const sid of [b, c]) await hangUp(t, sid);
+    for (const sid of [b, c, d, e]) await hangUp(t, sid);
     for (const o of operators) o.close();
     await page.close();
   }, 60_000);
