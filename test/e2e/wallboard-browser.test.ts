@@ -110,7 +110,10 @@ describe('the supervisor wallboard in a real browser', () => {
     await page.locator('#wb-detail .line.final', { hasText: '着火了' }).waitFor();
     hear(t, b, '在和平路88号三楼', 'caller');
     await page.locator('#wb-detail .line.final', { hasText: '和平路88号' }).waitFor();
-    await rowA.click();
+    // The keyboard walks the calls in urgency order: ↓ from the emergency opens the abusive call.
+    await page.keyboard.press('ArrowDown');
+    await page.locator(`#wb-detail[data-call-sid="${a}"]`).waitFor();
+    expect(await rowA.getAttribute('aria-selected')).toBe('true');
     await page.locator('#wb-detail .line.final', { hasText: '听不懂人话' }).waitFor();
     hear(t, a, '先生，请您文明用语，我们会认真帮您反映', 'operator');
     await page.locator('#wb-detail .side[data-speaker="operator"] .line.final').waitFor();

@@ -22,6 +22,26 @@ export default function Wallboard({ socket, identity, t, lang, live }: RouteProp
   const [selected, setSelected] = useState<string | null>(null);
   const pick = useCallback((callSid: string) => setSelected(callSid), []);
 
+  // ↑/↓ (or k/j) walk the calls in urgency order, Esc closes the call; not while typing.
+  const order = useRef<readonly string[]>([]);
+  order.current = calls.map((c) => c.callSid);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (e.ctrlKey || e.metaKey || e.altKey || (target && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+      if (e.key === 'Escape') return setSelected(null);
+      const step = e.key === 'ArrowDown' || e.key === 'j' ? 1 : e.key === 'ArrowUp' || e.key === 'k' ? -1 : 0;
+      if (!step || !order.current.length) return;
+      e.preventDefault();
+      setSelected((now) => {
+        const at = now ? order.current.indexOf(now) : -1;
+        return order.current[Math.max(0, Math.min(order.current.length - 1, at < 0 ? 0 : at + step))] ?? null;
+      });
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
   const alarm = useMemo(() => new Alarm(), []);
   useEffect(() => () => alarm.disable(), [alarm]);
   const [sound, setSound] = useState<'off' | 'on' | 'unavailable'>('off');
@@ -43,6 +63,7 @@ export default function Wallboard({ socket, identity, t, lang, live }: RouteProp
       <section id="wb-list" className="panel">
         <h2>
           {t('wb.calls')} <small id="wb-count">{t('wb.callsCount', { n: calls.length })}</small>
+          <small className="wb-keys"><kbd>↑</kbd><kbd>↓</kbd> {t('wb.keys')}</small>
           <button
             type="button"
             id="wb-sound"

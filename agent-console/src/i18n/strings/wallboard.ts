@@ -61,6 +61,7 @@ export const wallboardZh = {
   'wb.by': '{name}，{at}',
   'wb.failedRecord': '未成功：{error}',
   'wb.badge.urgent.emergency': '紧急求助',
+  'wb.keys': '选择通话 · Esc 关闭',
 } as const;
 
 export const wallboardEn: Record<keyof typeof wallboardZh, string> = {
@@ -125,4 +126,5 @@ export const wallboardEn: Record<keyof typeof wallboardZh, string> = {
   'wb.by': '{name}, {at}',
   'wb.failedRecord': 'failed: {error}',
   'wb.badge.urgent.emergency': 'Emergency',
+  'wb.keys': 'pick a call · Esc closes it',
 };
