@@ -135,6 +135,22 @@ describe('the supervisor wallboard in a real browser', () => {
     await page.waitForTimeout(1100); // a second of ticking, so the durations are not all 00:00
     await page.screenshot({ path: path.join(artifacts, 'wallboard.png') });
 
+    // WHEN the supervisor alerts the operator of A from the wallboard, THEN the operator's desk shows it.
+    const operatorOfA = t.hotline.registry.get(a)!.operator!;
+    const desk = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await desk.goto(`${t.url}/console`);
+    await desk.fill('#username', operatorOfA.username);
+    await desk.fill('#password', `password-${operatorOfA.username}`);
+    await desk.click('#login button[type="submit"]');
+    await desk.locator('#desk').waitFor();
+    await page.click('#wb-step-in button[data-action="alert_operator"]');
+    expect(await page.locator('#wb-confirm p').textContent()).toBe(`向话务员 ${operatorOfA.displayName} 发送以下提醒：`);
+    await page.fill('#wb-message', '来电人多次辱骂，请先警示，如继续可结束通话');
+    await page.click('#wb-yes');
+    await page.locator('#wb-outcome[role="status"]', { hasText: '已提醒话务员' }).waitFor();
+    await desk.locator('#alerts p', { hasText: '班长王班长提醒：来电人多次辱骂，请先警示，如继续可结束通话' }).waitFor();
+    expect(t.hotline.registry.get(a)!.stepIns).toEqual([expect.objectContaining({ action: 'alert_operator', by: 'banzhang', message: '来电人多次辱骂，请先警示，如继续可结束通话' })]);
+
     // WHEN Twilio fails a take-over, THEN the supervisor sees why, and the call is unchanged.
     api.failWith = 503;
     await page.click('#wb-step-in button[data-action="take_over"]');
@@ -159,11 +175,14 @@ describe('the supervisor wallboard in a real browser', () => {
     await rowA.waitFor({ state: 'detached' });
     const record = t.hotline.registry.find(a)!;
     expect(record.endReason).toBe(ENDED_BY_SUPERVISOR);
+    expect(record.stepIns!.map((x) => [x.action, x.error ?? null])).toEqual([['alert_operator', null], ['take_over', 'Twilio answered 503: the call stays as it was'], ['end', null]]);
     expect(record.stepIns!.at(-1)).toMatchObject({ action: 'end', by: 'banzhang', byName: '王班长', reason: '来电人持续辱骂话务员，经警示无效' });
     await page.locator('#wb-detail .state[data-state="ended"]').waitFor();
-    // The operator of that call was told.
+    // The operator of that call was told, on their socket and on their desk.
     const opOfA = operators.find((o) => o.stepIns.some((e) => e.callSid === a));
     expect(opOfA?.ended.get(a)).toBe(ENDED_BY_SUPERVISOR);
+    await desk.locator('#alerts p', { hasText: '班长王班长已结束本通电话：来电人持续辱骂话务员，经警示无效' }).waitFor();
+    await desk.close();
 
     // English on the toggle.
     await page.click('header button:has-text("EN")');

@@ -62,6 +62,9 @@ export const wallboardZh = {
   'wb.failedRecord': '未成功：{error}',
   'wb.badge.urgent.emergency': '紧急求助',
   'wb.keys': '选择通话 · Esc 关闭',
+  'wb.notice.alert_operator': '班长{name}提醒：{message}',
+  'wb.notice.take_over': '班长{name}已接管本通电话，您的通话已断开，请完成话后小结',
+  'wb.notice.end': '班长{name}已结束本通电话：{reason}',
 } as const;
 
 export const wallboardEn: Record<keyof typeof wallboardZh, string> = {
@@ -127,4 +130,7 @@ export const wallboardEn: Record<keyof typeof wallboardZh, string> = {
   'wb.failedRecord': 'failed: {error}',
   'wb.badge.urgent.emergency': 'Emergency',
   'wb.keys': 'pick a call · Esc closes it',
+  'wb.notice.alert_operator': 'Supervisor {name}: {message}',
+  'wb.notice.take_over': 'Supervisor {name} took this call over; you are disconnected: please write the wrap-up',
+  'wb.notice.end': 'Supervisor {name} ended this call: {reason}',
 };
