@@ -104,6 +104,12 @@ describe('the supervisor wallboard in a real browser', () => {
     await queueCall(t, c, { key: MENU.complaint, from: '+8613700003333' });
     await page.locator('#wb-queues li[data-queue="complaint"][data-waiting="1"]').waitFor();
     expect(await page.locator('#wb-waiting').textContent()).toBe('1');
+    // A reload in the middle of it all gives the same board, whole (the page asks for it: wallboard:get).
+    await page.reload();
+    await page.locator(`#wb-calls tbody tr:first-child[data-call-sid="${b}"][data-tier="critical"]`).waitFor();
+    expect(await page.locator('#wb-calls tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-call-sid')))).toEqual([b, a, c]);
+    await page.locator('#wb-queues li[data-queue="complaint"][data-waiting="1"]').waitFor();
+    await page.locator('#wb-operators li[data-username="lina"][data-state="busy"]').waitFor();
 
     // WHEN the supervisor clicks the emergency, THEN its live transcript opens, with words said before and after.
     await rowB.click();
