@@ -1,5 +1,5 @@
 /**
- * `tsx test/bench/console-wallboard.ts [--calls 200] [--samples 120] [--partials-per-second 200]`
+ * `tsx test/bench/console-wallboard.ts [--calls 200] [--samples 300] [--partials-per-second 200]`
  * (part of `npm run bench:console`)
  *
  * The supervisor wallboard with many live calls in headless Chromium, against a real
@@ -28,7 +28,7 @@ import { ACCOUNT_SID, startTestHotline, type TestHotline } from '../support/hotl
 const { values: args } = parseArgs({
   options: {
     calls: { type: 'string', default: '200' },
-    samples: { type: 'string', default: '120' },
+    samples: { type: 'string', default: '300' },
     'partials-per-second': { type: 'string', default: '200' },
   },
 });

@@ -160,6 +160,11 @@ describe('a supervisor stepping into a call', () => {
     expect(await ack(board, { callSid: sid, action: 'take_over' })).toEqual({ ok: false, error: 'already taken over by ssuper' });
     expect(await ack(board, { callSid: sid, action: 'alert_operator', message: '…' })).toEqual({ ok: false, error: STEP_IN_REFUSED.noOperator });
 
+    // A malformed report is refused with the field named, and changes nothing.
+    const bad = await t.post('/twilio/takeover/done?flow=main&node=to_complaint', callParams(sid, { CallStatus: 'in-progress' }));
+    expect([bad.status, await bad.text()]).toEqual([400, 'parameters: DialCallStatus: Invalid input: expected string, received undefined']);
+    expect(t.hotline.registry.get(sid)!.takenOver).toMatchObject({ username: 'ssuper' });
+
     // WHEN the supervisor's softphone does not answer, Twilio asks what next: THEN the caller goes back to their queue.
     const done = await t.post('/twilio/takeover/done?flow=main&node=to_complaint', callParams(sid, { CallStatus: 'in-progress', DialCallStatus: 'no-answer' }));
     expect(done.status).toBe(200);
