@@ -40,6 +40,9 @@ import { CallControl } from './telephony/call-control.ts';
 import { takeOverTwiml } from './telephony/take-over.ts';
 import { createTwilioRouter } from './telephony/webhooks.ts';
 
+/** How long the server keeps a dropped console socket's rooms and missed events. */
+const CONSOLE_RECOVERY_MS = 2 * 60_000;
+
 /**
  * The one place that wires the parts together. Everything else gets what it needs
  * through its constructor.
@@ -174,7 +177,16 @@ export async function startHotline(config: Config, options: StartOptions): Promi
   app.get('/', (_req, res) => res.redirect('/console'));
 
   const server = http.createServer(app);
-  const io: ConsoleServer = new Server(server, { serveClient: false, destroyUpgrade: false, cors: { origin: false } });
+  const io: ConsoleServer = new Server(server, {
+    serveClient: false,
+    destroyUpgrade: false,
+    cors: { origin: false },
+    // A console whose socket dropped (Wi-Fi, a proxy restart) gets its rooms back and the
+    // events it missed, if it is back within two minutes. The sign-in check runs again on
+    // every reconnect (skipMiddlewares: false): a session that ended meanwhile stays out.
+    // Partials are volatile and never replayed; the page fetches the rest with call:get.
+    connectionStateRecovery: { maxDisconnectionDuration: CONSOLE_RECOVERY_MS, skipMiddlewares: false },
+  });
   attachConsole(io, {
     registry,
     dispatcher,

@@ -6,6 +6,9 @@ import { parseScenario, readScenario } from '../../server/simulator/scenario.ts'
 import { launchChromium } from '../support/browser.ts';
 import { startTestHotline, until, type TestHotline } from '../support/hotline.ts';
 
+/** Screenshots of the main screens, kept by CI as test artifacts (gitignored). */
+const ARTIFACTS = 'test-artifacts';
+
 // GIVEN the console open in real Chromium, an operator signed in through its form; WHEN a simulated
 // caller talks to the hotline; THEN the call is given to that operator, and the page lists it (number
 // masked), shows what caller and operator say side by side, and the knowledge base's answer to the
@@ -18,12 +21,13 @@ describe('console page in a real browser', () => {
     await t.hotline.users.add({ username: 'op1', role: 'operator', displayName: '坐席一号', password: 'op1-password' });
   });
 
-  /** Opens the console and signs in through its form. */
-  async function signIn(username: string, password: string): Promise<Page> {
-    const page = await browser.newPage();
+  /** Opens the console (at 1366×768, the operators' screens) and signs in through its form. */
+  async function signIn(username: string, password: string, screenshot?: string): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     await page.goto(`${t.url}/console`);
     await page.locator('#login').waitFor({ state: 'visible' });
     expect(await page.locator('#login button[type="submit"]').textContent()).toBe('登录');
+    if (screenshot) await page.screenshot({ path: path.join(ARTIFACTS, screenshot) });
     await page.fill('#username', username);
     await page.fill('#password', password);
     await page.click('#login button[type="submit"]');
@@ -43,7 +47,7 @@ describe('console page in a real browser', () => {
   });
 
   it('shows the live transcript of a call as it is spoken', async () => {
-    const page = await signIn('op1', 'op1-password');
+    const page = await signIn('op1', 'op1-password', 'sign-in.png');
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.locator('#connection[data-state="online"]').waitFor();
@@ -80,6 +84,16 @@ describe('console page in a real browser', () => {
     await top.locator('button.use').click();
     await top.locator('button.use:disabled', { hasText: '已采用' }).waitFor({ timeout: 5000 });
     expect(t.hotline.registry.get(call.callSid)?.kbUsed).toEqual([expect.objectContaining({ id: 'gjj.withdraw_rent', rank: 1, operator: 'op1' })]);
+    // At 1366×768 everything, the wrap-up form included, is on screen without scrolling the page.
+    const layout = await page.evaluate(() => {
+      const box = document.getElementById('wrapup')!.getBoundingClientRect();
+      return { pageHeight: document.documentElement.scrollHeight, pageWidth: document.documentElement.scrollWidth, wrapUpBottom: box.bottom, wrapUpRight: box.right };
+    });
+    expect(layout.pageHeight).toBeLessThanOrEqual(768);
+    expect(layout.pageWidth).toBeLessThanOrEqual(1366);
+    expect(layout.wrapUpBottom).toBeLessThanOrEqual(768);
+    expect(layout.wrapUpRight).toBeLessThanOrEqual(1366);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'operator-workspace.png') });
     await running;
     await page.locator(`#calls li[data-call-sid="${call.callSid}"][data-state="ended"]`).waitFor({ timeout: 15_000 });
     // The call's end puts the operator in after-call work.

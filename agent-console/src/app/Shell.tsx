@@ -20,11 +20,14 @@ import { useHash } from './use-hash.ts';
 export function Shell({ onEnded }: { onEnded: (message: string | null) => void }) {
   const { t, lang } = useI18n();
   const socket = useMemo(createConsoleSocket, []);
+  // Listening before the socket connects: the server sends the snapshot right after connecting.
+  const live = useMemo(() => new LiveCalls(socket), [socket]);
   const connection = useConnection(socket);
   const [identity, setIdentity] = useState<ConsoleIdentity | null>(null);
   const [info, setInfo] = useState<ServerInfo | null>(null);
   const [operatorState, setMyState] = useState<OperatorState | null>(null);
-  const [caughtUp, setCaughtUp] = useState(false);
+  /** Just reconnected after a drop: whether socket.io recovered the session (missed events replayed) or the calls were fetched again. */
+  const [caughtUp, setCaughtUp] = useState<{ recovered: boolean } | null>(null);
   const { toasts, notify } = useToasts();
   const hash = useHash();
 
@@ -53,11 +56,12 @@ export function Shell({ onEnded }: { onEnded: (message: string | null) => void }
     let dropped = false;
     socket.on('disconnect', () => (dropped = true));
     socket.on('connect', () => {
-      if (dropped) setCaughtUp(true);
+      if (dropped) setCaughtUp({ recovered: socket.recovered });
       dropped = false;
     });
     socket.connect();
     return () => {
+      live.close();
       socket.removeAllListeners();
       socket.disconnect();
     };
@@ -66,13 +70,9 @@ export function Shell({ onEnded }: { onEnded: (message: string | null) => void }
 
   useEffect(() => {
     if (!caughtUp) return;
-    const timer = setTimeout(() => setCaughtUp(false), 4000);
+    const timer = setTimeout(() => setCaughtUp(null), 6000);
     return () => clearTimeout(timer);
   }, [caughtUp]);
-
-  // Made once the identity is known: an operator's few calls are fetched whole at once, a supervisor's on demand.
-  const live = useMemo(() => (identity ? new LiveCalls(socket, { loadAll: identity.role === 'operator' }) : null), [socket, identity?.username, identity?.role]);
-  useEffect(() => () => live?.close(), [live]);
 
   const setOperatorState = useCallback((state: OperatorState) => {
     socket.timeout(5000).emit('operator:state', state, (error, result) => {
@@ -89,7 +89,7 @@ export function Shell({ onEnded }: { onEnded: (message: string | null) => void }
 
   const route = identity ? resolveRoute(hash, identity.role) : null;
   const Page = route ? ROUTE_COMPONENTS[route] : null;
-  const session: ConsoleSession | null = identity && live ? { socket, identity, live, notify, operatorState, setOperatorState } : null;
+  const session: ConsoleSession | null = identity ? { socket, identity, live, notify, operatorState, setOperatorState } : null;
 
   return (
     <>
@@ -104,7 +104,7 @@ export function Shell({ onEnded }: { onEnded: (message: string | null) => void }
         onSignOut={leave}
       />
       {connection === 'offline' && <div id="connection-banner" className="banner" role="status">{t('conn.banner')}</div>}
-      {connection === 'online' && caughtUp && <div id="caught-up" className="banner ok" role="status">{t('conn.caughtUp')}</div>}
+      {connection === 'online' && caughtUp && <div id="caught-up" className="banner ok" role="status" data-recovered={String(caughtUp.recovered)}>{t('conn.caughtUp')}</div>}
       <Toasts toasts={toasts} />
       {session && (
         <SessionContext.Provider value={session}>

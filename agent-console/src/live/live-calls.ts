@@ -1,4 +1,4 @@
-import type { ServerToClientEvents } from '../../../server/console/contract.ts';
+import type { ConsoleIdentity, ServerToClientEvents } from '../../../server/console/contract.ts';
 import type { ConsoleSocket } from '../app/console-socket.ts';
 import { EMPTY, reduce, type CallsEvent, type CallsState } from './calls-state.ts';
 
@@ -13,13 +13,17 @@ import { EMPTY, reduce, type CallsEvent, type CallsState } from './calls-state.t
  *   and merged; transcripts deduplicated by (speaker, offsetMs).
  *
  * @example
- *   const live = new LiveCalls(socket, { loadAll: identity.role === 'operator' });
+ *   const live = new LiveCalls(socket); // before socket.connect()
  *   live.subscribe(() => render(live.getState()));
  *   await live.load(callSid); // whole transcript so far, then live
  */
 export interface LiveCallsOptions {
-  /** Fetch every listed call's detail (an operator has a few calls), or only those asked for with `load` (a supervisor may see hundreds). */
-  readonly loadAll: boolean;
+  /**
+   * Whether to fetch every listed call's detail, or only those asked for with `load`, by who
+   * signed in; by default an operator's (a few calls) are all fetched, a supervisor's (maybe
+   * hundreds) on demand.
+   */
+  readonly loadAll?: (identity: ConsoleIdentity) => boolean;
   /** How long an ended call stays listed (unless `keep` says it is still needed). */
   readonly endedKeptMs?: number;
 }
@@ -33,22 +37,27 @@ export class LiveCalls {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly offs: (() => void)[] = [];
   private keepers: (callSid: string) => boolean = () => false;
+  private loadAll = false;
 
   constructor(
     private readonly socket: ConsoleSocket,
-    private readonly options: LiveCallsOptions,
+    private readonly options: LiveCallsOptions = {},
   ) {
+    // Made before the socket connects: the server sends the identity and the snapshot at once.
     const handlers: { [E in keyof ServerToClientEvents]?: ServerToClientEvents[E] } = {
+      'session:identity': (identity) => {
+        this.loadAll = (this.options.loadAll ?? ((me) => me.role === 'operator'))(identity);
+      },
       'calls:snapshot': (calls) => {
         this.apply({ type: 'snapshot', calls });
         for (const call of calls) if (call.state === 'ended') this.forgetLater(call.callSid);
-        for (const call of calls) if (this.options.loadAll || this.wanted.has(call.callSid)) void this.load(call.callSid);
+        for (const call of calls) if (this.loadAll || this.wanted.has(call.callSid)) void this.load(call.callSid);
       },
       'call:started': (call) => this.apply({ type: 'summary', call }),
       'call:updated': (call) => {
         this.apply({ type: 'summary', call });
         // An operator first hears of a call when it is given to them.
-        if (this.options.loadAll && !this.state.calls.get(call.callSid)?.loaded) void this.load(call.callSid);
+        if (this.loadAll && !this.state.calls.get(call.callSid)?.loaded) void this.load(call.callSid);
       },
       'call:ivr': ({ callSid, step }) => this.apply({ type: 'ivr', callSid, step }),
       'transcript:partial': (line) => this.apply({ type: 'transcript', line }),
