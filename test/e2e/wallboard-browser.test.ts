@@ -110,6 +110,9 @@ describe('the supervisor wallboard in a real browser', () => {
     expect(await page.locator('#wb-calls tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-call-sid')))).toEqual([b, a, c]);
     await page.locator('#wb-queues li[data-queue="complaint"][data-waiting="1"]').waitFor();
     await page.locator('#wb-operators li[data-username="lina"][data-state="busy"]').waitFor();
+    // The browser forgets the sound with the page: it is off again until clicked.
+    await page.locator('#wb-sound[data-sound="off"]').click();
+    await page.locator('#wb-sound[data-sound="on"]').waitFor();
 
     // WHEN the supervisor clicks the emergency, THEN its live transcript opens, with words said before and after.
     await rowB.click();
