@@ -37,6 +37,7 @@ import type { RecognizerFactory } from './speech/recognizer.ts';
 import { LOAD_WINDOW_MS, LowdbCallStore } from './store/lowdb-store.ts';
 import { MEDIA_STREAM_PATH, mediaStreamUrl, TWILIO_BASE_PATH, twilioUrls } from './telephony/urls.ts';
 import { CallControl } from './telephony/call-control.ts';
+import { takeOverTwiml } from './telephony/take-over.ts';
 import { createTwilioRouter } from './telephony/webhooks.ts';
 
 /**
@@ -190,6 +191,8 @@ export async function startHotline(config: Config, options: StartOptions): Promi
     suggester,
     flags,
     playWarning: (call) => callControl.playWarning(call, rules.current.abuse.escalation.warning),
+    takeOver: (call, identity) => callControl.redirect(call, takeOverTwiml(call, identity, publicUrl)),
+    hangUp: (call) => callControl.hangUp(call),
     knowsScenario: (id) => knowledge.scenario(id) !== undefined,
     knowsDepartment: (id) => knowledge.current.kb.departments.has(id),
     info: { speech: config.speech.provider, version: VERSION }, metrics, logger: log.child({ part: 'console' }) });

@@ -38,3 +38,8 @@ export function seesAllCalls(role: Role): boolean {
 export function editsKnowledge(role: Role): boolean {
   return role === 'manager' || role === 'admin';
 }
+
+/** Supervisors and admins step into live calls (alert the operator, take over, end); managers watch only. */
+export function stepsIn(role: Role): boolean {
+  return role === 'supervisor' || role === 'admin';
+}

@@ -113,6 +113,35 @@ export interface WrapUp extends WrapUpFields {
   readonly at: string;
 }
 
+/**
+ * A supervisor stepping into a live call: alerting its operator, taking it over, or ending
+ * it. Every attempt is kept on the call, also the ones Twilio refused (`error`), so what
+ * happened on an abusive call can be read back later.
+ */
+export type StepInAction = 'alert_operator' | 'take_over' | 'end';
+
+export interface StepInRecord {
+  readonly action: StepInAction;
+  readonly by: string;
+  readonly byName: string;
+  readonly at: string;
+  /** alert_operator: what the supervisor tells the operator. */
+  readonly message?: string;
+  /** end: why the call was ended (kept with the call). */
+  readonly reason?: string;
+  /** Set when the action failed (Twilio refused or could not be reached); nothing changed on the call. */
+  readonly error?: string;
+}
+
+/** The supervisor who took the call over from its operator, and when. */
+export interface TakeOver {
+  readonly username: string;
+  readonly displayName: string;
+  readonly at: string;
+  /** How the supervisor's leg went, once Twilio reports it (`completed` when they spoke with the caller). */
+  dialStatus?: string;
+}
+
 export interface CallRecord {
   readonly callSid: string;
   readonly accountSid: string;
@@ -126,6 +155,8 @@ export interface CallRecord {
   endedAt?: string;
   endReason?: string;
   queue?: string;
+  /** When the caller was put in the operator queue (waiting time starts here). */
+  queuedAt?: string;
   intent?: string;
   ivrPath: IvrStep[];
   transcript: TranscriptEntry[];
@@ -141,6 +172,9 @@ export interface CallRecord {
   /** Pre-filled from the latest analysis of the caller's words, kept after the call ends for the wrap-up. */
   wrapUpDraft?: WrapUpDraft;
   wrapUp?: WrapUp;
+  /** Every supervisor step-in on the call, oldest first. */
+  stepIns?: StepInRecord[];
+  takenOver?: TakeOver;
 }
 
 /** Twilio call statuses after which nothing more happens on the call. */

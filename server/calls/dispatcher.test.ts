@@ -67,4 +67,47 @@ describe('dispatcher', () => {
     dispatcher.connected(op('op1')); // back, still available: nothing left to give
     expect(dispatcher.status('id-op1')).toMatchObject({ state: 'available', callSid: null, connected: true });
   });
+
+  it('counts the calls waiting per queue, keeps emptied queues listed, and says when the queue changes', () => {
+    const { registry, dispatcher, queue, tick } = setup();
+    const seen: unknown[] = [];
+    dispatcher.on('queues', (q) => seen.push(q));
+    queue(1);
+    tick(5);
+    const other = registry.start({ callSid: sid(2), accountSid: `AC${'0'.repeat(32)}`, from: '+8613800001234', to: '+8612345', status: 'in-progress' });
+    registry.queued(other, 'complaint', 'complaint');
+    queue(3);
+    expect(dispatcher.queues()).toEqual([
+      { queue: 'complaint', waiting: 1, oldestQueuedAt: other.queuedAt },
+      { queue: 'consult', waiting: 2, oldestQueuedAt: registry.get(sid(1))!.queuedAt },
+    ]);
+    dispatcher.connected(op('op1'));
+    dispatcher.connected(op('op2'));
+    dispatcher.connected(op('op3'));
+    expect(dispatcher.queues()).toEqual([{ queue: 'complaint', waiting: 0, oldestQueuedAt: null }, { queue: 'consult', waiting: 0, oldestQueuedAt: null }]);
+    expect(seen.at(-1)).toEqual(dispatcher.queues());
+    expect(seen.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('frees the operator of a call a supervisor takes over, and takes a waiting call out of the queue', () => {
+    const { registry, dispatcher, queue, end } = setup();
+    dispatcher.connected(op('op1'));
+    const a = queue(1);
+    registry.takenOver(a, { username: 'super', displayName: '班长' });
+    expect(dispatcher.status('id-op1')).toMatchObject({ state: 'after_call_work', callSid: null });
+    end(1); // the call ending later does not change their state again
+    expect(dispatcher.status('id-op1')).toMatchObject({ state: 'after_call_work', callSid: null });
+
+    const b = queue(2); // nobody available: it waits
+    expect(dispatcher.queueLength).toBe(1);
+    registry.takenOver(b, { username: 'super', displayName: '班长' });
+    expect(dispatcher.queueLength).toBe(0);
+    dispatcher.setState('id-op1', 'available');
+    expect(b.operator).toBeUndefined();
+
+    // The supervisor did not answer: the caller goes back to the queue and to the next free operator.
+    registry.backToQueue(b);
+    expect(b.takenOver).toBeUndefined();
+    expect(b.operator?.username).toBe('op1');
+  });
 });

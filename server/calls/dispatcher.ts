@@ -50,10 +50,19 @@ export interface DispatcherOptions {
   readonly now?: () => number;
 }
 
-export class Dispatcher extends EventEmitter<{ state: [status: OperatorStatus] }> {
+/** Calls waiting in one operator queue, and since when the longest-waiting one waits. */
+export interface QueueLength {
+  readonly queue: string;
+  readonly waiting: number;
+  readonly oldestQueuedAt: string | null;
+}
+
+export class Dispatcher extends EventEmitter<{ state: [status: OperatorStatus]; queues: [queues: QueueLength[]] }> {
   private readonly operators = new Map<string, Operator>();
   /** CallSids waiting for an operator, oldest first. */
   private readonly waiting: string[] = [];
+  private readonly queueNames = new Set<string>();
+  private lastQueues = '';
   private readonly now: () => number;
 
   constructor(private readonly options: DispatcherOptions) {
@@ -62,15 +71,19 @@ export class Dispatcher extends EventEmitter<{ state: [status: OperatorStatus] }
     const { registry } = options;
     // Calls restored at boot: those in hand stay with their operator, the rest wait.
     for (const call of registry.liveCalls()) {
+      if (call.takenOver) continue; // a supervisor has it: neither in an operator's hands nor waiting
       if (call.operator) this.operatorOf(call.operator, 'busy').callSid = call.callSid;
       else if (call.state === 'queued') this.waiting.push(call.callSid);
+      if (call.queue) this.queueNames.add(call.queue);
     }
     registry.on('queued', (call) => {
       if (call.operator || this.waiting.includes(call.callSid)) return;
       this.waiting.push(call.callSid);
+      if (call.queue) this.queueNames.add(call.queue);
       this.dispatch();
     });
     registry.on('ended', (call) => this.ended(call));
+    registry.on('takenOver', (call) => this.takenOver(call));
   }
 
   connected(identity: OperatorIdentity): OperatorStatus {
@@ -110,22 +123,59 @@ export class Dispatcher extends EventEmitter<{ state: [status: OperatorStatus] }
     return this.waiting.length;
   }
 
+  /** Calls waiting for an operator, per queue (every queue a call has entered since boot, empty ones too). */
+  queues(): QueueLength[] {
+    const byQueue = new Map<string, QueueLength>([...this.queueNames].sort().map((q) => [q, { queue: q, waiting: 0, oldestQueuedAt: null }]));
+    for (const sid of this.waiting) {
+      const call = this.options.registry.get(sid);
+      if (!call?.queue) continue;
+      const entry = byQueue.get(call.queue) ?? { queue: call.queue, waiting: 0, oldestQueuedAt: null };
+      byQueue.set(call.queue, { ...entry, waiting: entry.waiting + 1, oldestQueuedAt: entry.oldestQueuedAt ?? call.queuedAt ?? call.startedAt });
+    }
+    return [...byQueue.values()];
+  }
+
   private dispatch(): void {
     while (this.waiting.length) {
       const free = [...this.operators.values()].filter((op) => op.connections > 0 && op.state === 'available' && op.callSid === null);
-      if (!free.length) return;
+      if (!free.length) break;
       const op = free.reduce((a, b) => (b.sinceMs < a.sinceMs ? b : a));
       const call = this.options.registry.get(this.waiting.shift()!);
-      if (!call || call.state === 'ended' || call.operator) continue;
+      if (!call || call.state === 'ended' || call.operator || call.takenOver) continue;
       op.callSid = call.callSid;
       this.enter(op, 'busy');
       this.options.registry.assign(call, { userId: op.userId, username: op.username, displayName: op.displayName });
     }
+    this.queuesChanged();
+  }
+
+  /** The caller is with a supervisor now: the call leaves the queue, its operator (if any) is free for after-call work. */
+  private takenOver(call: CallRecord): void {
+    this.leaveQueue(call.callSid);
+    const op = call.operator ? this.operators.get(call.operator.userId) : undefined;
+    if (!op || op.callSid !== call.callSid) return;
+    op.callSid = null;
+    this.enter(op, 'after_call_work');
+    this.dispatch();
+  }
+
+  private leaveQueue(callSid: string): void {
+    const at = this.waiting.indexOf(callSid);
+    if (at < 0) return;
+    this.waiting.splice(at, 1);
+    this.queuesChanged();
+  }
+
+  private queuesChanged(): void {
+    const queues = this.queues();
+    const key = JSON.stringify(queues);
+    if (key === this.lastQueues) return;
+    this.lastQueues = key;
+    this.emit('queues', queues);
   }
 
   private ended(call: CallRecord): void {
-    const at = this.waiting.indexOf(call.callSid);
-    if (at >= 0) this.waiting.splice(at, 1);
+    this.leaveQueue(call.callSid);
     const op = call.operator ? this.operators.get(call.operator.userId) : undefined;
     if (!op || op.callSid !== call.callSid) return;
     op.callSid = null;

@@ -4,7 +4,7 @@ import { maskPhone } from '../log.ts';
 import type { RecognitionResult } from '../speech/recognizer.ts';
 import type { CallStore } from '../store/store.ts';
 import { callerHash } from './caller-hash.ts';
-import { TERMINAL_STATUSES, type CallRecord, type IvrStep, type FlagRecord, type KbUse, type OperatorAssignment, type SelfServiceRecord, type StreamInfo, type WrapUp, type WrapUpDraft, type WrapUpFields } from './call.ts';
+import { TERMINAL_STATUSES, type CallRecord, type IvrStep, type FlagRecord, type KbUse, type OperatorAssignment, type SelfServiceRecord, type StepInRecord, type StreamInfo, type WrapUp, type WrapUpDraft, type WrapUpFields } from './call.ts';
 
 /**
  * The one registry of live calls, keyed by CallSid. Webhooks, the media socket and the
@@ -27,7 +27,14 @@ export interface CallEvents {
   ended: [call: CallRecord];
   drafted: [call: CallRecord, draft: WrapUpDraft];
   wrappedUp: [call: CallRecord, wrapUp: WrapUp];
+  /** A supervisor stepped in (or tried to): the record is on the call too. */
+  steppedIn: [call: CallRecord, record: StepInRecord];
+  /** A supervisor took the call over, or Twilio reported how their leg went. */
+  takenOver: [call: CallRecord];
 }
+
+/** The end reason of a call a supervisor ended. */
+export const ENDED_BY_SUPERVISOR = 'ended by supervisor';
 
 /** Bounds the memory ended calls take on a busy day; older ones are in the store. */
 const MAX_ENDED_KEPT = 5000;
@@ -187,6 +194,7 @@ export class CallRegistry extends EventEmitter<CallEvents> {
   queued(call: CallRecord, queue: string, intent: string | undefined): void {
     call.state = 'queued';
     call.queue = queue;
+    call.queuedAt = this.now().toISOString();
     if (intent) call.intent = intent;
     this.changed(call);
     this.emit('queued', call);
@@ -198,6 +206,42 @@ export class CallRegistry extends EventEmitter<CallEvents> {
     this.changed(call);
     this.options.logger.info({ callSid: call.callSid, operator: operator.username }, 'call assigned');
     this.emit('assigned', call);
+  }
+
+  /** Records a supervisor's step-in (done or failed) on the call. */
+  stepIn(call: CallRecord, record: Omit<StepInRecord, 'at'>): StepInRecord {
+    const full: StepInRecord = { ...record, at: this.now().toISOString() };
+    (call.stepIns ??= []).push(full);
+    this.changed(call);
+    this.options.logger.info({ callSid: call.callSid, action: full.action, by: full.by, failed: Boolean(full.error) }, 'supervisor step-in');
+    this.emit('steppedIn', call, full);
+    return full;
+  }
+
+  /** A supervisor has the caller now: the operator's leg is gone (the dispatcher frees them). */
+  takenOver(call: CallRecord, by: { username: string; displayName: string }): void {
+    call.takenOver = { username: by.username, displayName: by.displayName, at: this.now().toISOString() };
+    this.changed(call);
+    this.emit('takenOver', call);
+  }
+
+  /** How the supervisor's leg of a taken-over call went (Twilio's DialCallStatus). */
+  takeOverDialed(call: CallRecord, dialStatus: string): void {
+    if (!call.takenOver) return;
+    call.takenOver.dialStatus = dialStatus;
+    this.changed(call);
+    this.emit('takenOver', call);
+  }
+
+  /**
+   * The supervisor did not answer a take-over: the caller goes back to the operator queue
+   * they came from, to be given to the next free operator.
+   */
+  backToQueue(call: CallRecord): void {
+    if (!call.queue) return;
+    delete call.operator;
+    delete call.takenOver; // the attempt stays in stepIns
+    this.queued(call, call.queue, call.intent);
   }
 
   streamStarted(call: CallRecord, streamSid: string): StreamInfo {
@@ -261,7 +305,8 @@ export class CallRegistry extends EventEmitter<CallEvents> {
     this.settleTimers.delete(call.callSid);
     call.state = 'ended';
     call.endedAt = this.now().toISOString();
-    call.endReason = reason;
+    // Twilio reports `completed` whoever hung up: the record says a supervisor ended it.
+    call.endReason = call.stepIns?.some((s) => s.action === 'end' && !s.error) ? ENDED_BY_SUPERVISOR : reason;
     this.options.store.save(call);
     this.live.delete(call.callSid);
     this.keepEnded(call);

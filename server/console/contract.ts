@@ -5,10 +5,11 @@
 import type { FlagsUpdate, LiveFlag, SupervisorAlert } from '../assist/live-flags.ts';
 import type { SuggestionUpdate } from '../assist/live-suggestions.ts';
 import type { Suggestion } from '../assist/suggestion.ts';
-import type { CallState, IvrStep, KbUse, SelfServiceRecord, TranscriptEntry, WrapUp, WrapUpDraft, WrapUpFields } from '../calls/call.ts';
+import type { CallState, IvrStep, KbUse, SelfServiceRecord, StepInAction, StepInRecord, TakeOver, TranscriptEntry, WrapUp, WrapUpDraft, WrapUpFields } from '../calls/call.ts';
 import type { Principal, Role } from '../auth/roles.ts';
-import type { OperatorState, OperatorStatus } from '../calls/dispatcher.ts';
+import type { OperatorState, OperatorStatus, QueueLength } from '../calls/dispatcher.ts';
 import type { Speaker } from '../speech/recognizer.ts';
+import type { FlagBrief } from './urgency.ts';
 
 export const CONSOLE_NAMESPACE = '/console';
 
@@ -20,12 +21,20 @@ export interface CallSummary {
   readonly startedAt: string;
   readonly endedAt?: string;
   readonly queue?: string;
+  /** When the caller entered the operator queue: the wallboard's waiting time starts here. */
+  readonly queuedAt?: string;
   readonly intent?: string;
   readonly ivrPath: readonly IvrStep[];
+  /** The flags in short (worst severity, kinds, abuse count), for the wallboard and its urgency order (urgency.ts). */
+  readonly flagBrief: FlagBrief;
+  /** Supervisors' step-ins on the call, oldest first, failed attempts too. */
+  readonly stepIns: readonly StepInRecord[];
+  /** Set once a supervisor took the call over: the caller talks with them, not the operator. */
+  readonly takenOver?: TakeOver;
   /** What the caller asked the IVR's self-service, and how it went. */
   readonly selfService?: SelfServiceRecord;
   /** The operator the call was given to. */
-  readonly operator?: { readonly username: string; readonly displayName: string };
+  readonly operator?: { readonly username: string; readonly displayName: string; readonly assignedAt: string };
   /** The operator's submitted wrap-up (话后小结), with who and when. */
   readonly wrapUp?: WrapUp;
 }
@@ -99,7 +108,37 @@ export interface ConsoleIdentity {
   readonly service: boolean;
 }
 
-export type { OperatorState, OperatorStatus };
+export type { FlagBrief, OperatorState, OperatorStatus, QueueLength, StepInAction, StepInRecord, TakeOver };
+
+/**
+ * A supervisor or an admin stepping into a live call (others are refused):
+ * - `alert_operator`: the call's operator sees `message` at once (event `call:step-in`);
+ * - `take_over`: Twilio moves the caller to the supervisor's softphone (Twilio Client
+ *   identity = their username); the operator's leg drops and they go to after-call work;
+ *   if the supervisor does not answer, the caller goes back to the queue;
+ * - `end`: Twilio hangs the call up; `reason` is kept on the call.
+ */
+export type StepInRequest =
+  | { readonly callSid: string; readonly action: 'alert_operator'; readonly message: string }
+  | { readonly callSid: string; readonly action: 'take_over' }
+  | { readonly callSid: string; readonly action: 'end'; readonly reason: string };
+
+export type StepInResult = { ok: true; stepIn: StepInRecord } | { ok: false; error: string };
+
+/** What a wallboard needs whole, asked for when it opens and after each reconnection (the events then keep it current). */
+export interface WallboardSnapshot {
+  readonly calls: CallSummary[];
+  readonly operators: OperatorStatus[];
+  readonly queues: QueueLength[];
+}
+
+export type WallboardResult = { ok: true; board: WallboardSnapshot } | { ok: false; error: string };
+
+/** A step-in that happened on a call (failed ones go to the supervisor's ack only). */
+export interface StepInEvent {
+  readonly callSid: string;
+  readonly stepIn: StepInRecord;
+}
 export type OperatorStateResult = { ok: true; status: OperatorStatus } | { ok: false; error: string };
 
 /**
@@ -126,6 +165,12 @@ export interface ServerToClientEvents {
   'flags:update': (update: FlagsUpdate) => void;
   /** The wrap-up draft of a call, whole, whenever the caller's words change it. */
   'wrapup:draft': (update: WrapUpDraftUpdate) => void;
+  /** Supervisors (and managers, admins, the service token): every operator's state, whole, on connect; `operator:state` follows each change. */
+  'operators:snapshot': (operators: OperatorStatus[]) => void;
+  /** Supervisors and above: calls waiting for an operator per queue, whole, on connect and on each change. */
+  'queues:update': (queues: QueueLength[]) => void;
+  /** A supervisor alerted the operator, took the call over or ended it: to the call's operator and the supervisors. */
+  'call:step-in': (event: StepInEvent) => void;
   /** For supervisors (and the call's operator): a threat, an emergency, repeated abuse. */
   'alert:supervisor': (alert: SupervisorAlert & { caller: string }) => void;
 }
@@ -145,6 +190,10 @@ export interface ClientToServerEvents {
    * operator, a supervisor or an admin only. Errors name the field: `summary: …`.
    */
   'call:wrapup': (request: WrapUpRequest, ack: (result: WrapUpResult) => void) => void;
+  /** Every live call, operator state and queue at once: supervisors, managers, admins and the service token; operators are refused. */
+  'wallboard:get': (ack: (result: WallboardResult) => void) => void;
+  /** A supervisor or an admin steps into a live call (see StepInRequest); everyone else is refused. */
+  'call:step-in': (request: StepInRequest, ack: (result: StepInResult) => void) => void;
   /** An operator setting their own state; refused for other roles. */
   'operator:state': (state: OperatorState, ack: (result: OperatorStateResult) => void) => void;
   /**

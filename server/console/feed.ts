@@ -8,6 +8,7 @@ import type { ConsoleServer } from './namespace.ts';
 import { PartialPacer } from './partial-pacer.ts';
 import { audienceOf, callRoom, SUPERVISORS, userRoom } from './rooms.ts';
 import { summarize } from './summary.ts';
+import { flagBrief } from './urgency.ts';
 
 /** Often enough that the words seem live, rarely enough to bound a burst. */
 const PARTIAL_INTERVAL_MS = 150;
@@ -32,6 +33,8 @@ export function attachFeed(nsp: ReturnType<ConsoleServer['of']>, deps: FeedDeps)
   registry.on('started', (call) => nsp.to(SUPERVISORS).emit('call:started', summarize(call)));
   registry.on('queued', (call) => toCall(call.callSid).emit('call:updated', summarize(call)));
   registry.on('assigned', (call) => {
+    // A call back from a take-over the supervisor did not answer goes to a new operator: only theirs is the room.
+    nsp.in(callRoom(call.callSid)).socketsLeave(callRoom(call.callSid));
     if (call.operator) nsp.in(userRoom(call.operator.userId)).socketsJoin(callRoom(call.callSid));
     toCall(call.callSid).emit('call:updated', summarize(call));
   });
@@ -46,13 +49,28 @@ export function attachFeed(nsp: ReturnType<ConsoleServer['of']>, deps: FeedDeps)
     toCall(call.callSid).emit('transcript:final', line);
   });
   deps.suggester.on('update', (update) => toCall(update.callSid).emit('suggestions:update', update));
-  deps.flags.on('update', (update) => toCall(update.callSid).emit('flags:update', update));
+  // The wallboard sorts by the flags in short: a change of them is a change of the call's summary.
+  const briefs = new Map<string, string>();
+  deps.flags.on('update', (update) => {
+    toCall(update.callSid).emit('flags:update', update);
+    const call = registry.get(update.callSid);
+    const brief = JSON.stringify(flagBrief(update.flags));
+    if (!call || briefs.get(call.callSid) === brief) return;
+    briefs.set(call.callSid, brief);
+    toCall(call.callSid).emit('call:updated', summarize(call));
+  });
+  registry.on('steppedIn', (call, stepIn) => {
+    if (!stepIn.error) toCall(call.callSid).emit('call:step-in', { callSid: call.callSid, stepIn });
+    toCall(call.callSid).emit('call:updated', summarize(call));
+  });
+  registry.on('takenOver', (call) => toCall(call.callSid).emit('call:updated', summarize(call)));
   deps.flags.on('alert', (alert) => {
     const call = registry.get(alert.callSid);
     toCall(alert.callSid).emit('alert:supervisor', { ...alert, caller: call ? maskPhone(call.from) : '' });
   });
   registry.on('ended', (call) => {
     partials.ended(call.callSid);
+    briefs.delete(call.callSid);
     toCall(call.callSid).emit('call:ended', { callSid: call.callSid, endedAt: call.endedAt!, reason: call.endReason ?? '' });
     nsp.in(callRoom(call.callSid)).socketsLeave(callRoom(call.callSid));
   });
@@ -60,4 +78,5 @@ export function attachFeed(nsp: ReturnType<ConsoleServer['of']>, deps: FeedDeps)
   // The call may have ended, and its operator left its room: tell them by their own room too.
   registry.on('wrappedUp', (call) => nsp.to([...audienceOf(call.callSid), ...(call.operator ? [userRoom(call.operator.userId)] : [])]).emit('call:updated', summarize(call)));
   deps.dispatcher.on('state', (status) => nsp.to([userRoom(status.userId), SUPERVISORS]).emit('operator:state', status));
+  deps.dispatcher.on('queues', (queues) => nsp.to(SUPERVISORS).emit('queues:update', queues));
 }

@@ -14,6 +14,7 @@ import { CallControlError } from '../telephony/call-control.ts';
 import { CONSOLE_NAMESPACE, type CallDetail, type ClientToServerEvents, type ServerInfo, type ServerToClientEvents, type SocketData } from './contract.ts';
 import { attachFeed } from './feed.ts';
 import { authenticateSockets } from './handshake.ts';
+import { StepIns } from './step-in.ts';
 import { callRoom, SUPERVISORS, userRoom } from './rooms.ts';
 import { summarize } from './summary.ts';
 import { unknownReference, wrapUpRefusal, wrapUpRequest } from './wrap-up-request.ts';
@@ -35,6 +36,10 @@ export interface ConsoleDeps {
   readonly auth: Authenticator;
   /** Plays the warning to the caller through Twilio's API and ends the call. */
   readonly playWarning: (call: CallRecord) => Promise<void>;
+  /** Moves the caller to a supervisor's softphone through Twilio's API (a supervisor's take-over). */
+  readonly takeOver: (call: CallRecord, supervisorIdentity: string) => Promise<void>;
+  /** Hangs the call up through Twilio's API (a supervisor ending it); the status Twilio answered with. */
+  readonly hangUp: (call: CallRecord) => Promise<string>;
   /** Whether a scenario id exists (active or retired) in the knowledge base. */
   readonly knowsScenario: (id: string) => boolean;
   /** Whether a department id is in the responsibility list (departments.tsv). */
@@ -81,6 +86,7 @@ export function attachConsole(io: ConsoleServer, deps: ConsoleDeps): void {
   const { registry, dispatcher } = deps;
   authenticateSockets(nsp, deps.auth, deps.logger);
   attachFeed(nsp, deps);
+  const stepIns = new StepIns({ registry, takeOver: deps.takeOver, hangUp: deps.hangUp, logger: deps.logger });
 
   // Sign-out, expiry, a disabled account: its sockets are closed at once.
   deps.auth.sessions.on('ended', (key, reason) => {
@@ -117,6 +123,8 @@ export function attachConsole(io: ConsoleServer, deps: ConsoleDeps): void {
     if (seesAllCalls(me.role)) {
       void socket.join(SUPERVISORS);
       socket.emit('calls:snapshot', registry.liveCalls().map(summarize));
+      socket.emit('operators:snapshot', dispatcher.statuses());
+      socket.emit('queues:update', dispatcher.queues());
       for (const status of dispatcher.statuses()) socket.emit('operator:state', status);
     } else {
       const mine = registry.liveCalls().filter((c) => c.operator?.userId === me.userId);
@@ -203,6 +211,17 @@ export function attachConsole(io: ConsoleServer, deps: ConsoleDeps): void {
       const status = call.operator?.userId === me.userId ? dispatcher.status(me.userId) : null;
       if (status?.state === 'after_call_work' && status.callSid === null) dispatcher.setState(me.userId, 'available');
       ack({ ok: true, wrapUp });
+    });
+
+    socket.on('wallboard:get', (ack) => {
+      if (typeof ack !== 'function') return;
+      if (!seesAllCalls(me.role)) return ack({ ok: false, error: 'the wallboard is for supervisors, managers and admins' });
+      ack({ ok: true, board: { calls: registry.liveCalls().map(summarize), operators: dispatcher.statuses(), queues: dispatcher.queues() } });
+    });
+
+    socket.on('call:step-in', async (request, ack) => {
+      if (typeof ack !== 'function') return;
+      ack(await stepIns.handle(me, request));
     });
 
     socket.on('operator:state', (state, ack) => {

@@ -86,6 +86,26 @@ export class IvrEngine {
     return twiml;
   }
 
+  /**
+   * After a supervisor's take-over: when they spoke with the caller (Twilio's DialCallStatus
+   * `completed` or `answered`), the call ends with thanks; when they did not answer, the
+   * caller hears why and goes back into the queue they came from (the media stream started
+   * at the transfer runs on, so no new one is started).
+   */
+  afterTakeOver(call: CallRecord, at: { flow: string; node: string }, dialStatus: string): VoiceResponse {
+    const twiml = new VoiceResponse();
+    const flow = this.flows.get(at.flow) ?? this.flows.get(this.entryFlow)!;
+    if (dialStatus === 'completed' || dialStatus === 'answered' || !call.queue) {
+      twiml.say(sayAttributes(flow), call.queue ? '感谢您的来电，再见。' : '抱歉，值班长暂时无法接听，请您稍后再拨。');
+      twiml.hangup();
+      return twiml;
+    }
+    twiml.say(sayAttributes(flow), '抱歉，值班长暂时无法接听，正在为您转回人工服务，请稍候。');
+    twiml.enqueue({ waitUrl: this.urls.queueWait(flow.id, at.node), waitUrlMethod: 'POST', action: this.urls.queueDone(flow.id, at.node), method: 'POST' }, call.queue);
+    this.registry.backToQueue(call);
+    return twiml;
+  }
+
   private transferNode(flow: Flow, id: string): TransferNode {
     const node = flow.nodes[id];
     if (node?.type === 'transfer') return node as unknown as TransferNode;

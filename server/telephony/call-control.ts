@@ -2,7 +2,8 @@ import twilio from 'twilio';
 import type { Logger } from 'pino';
 
 /**
- * Operator actions on a live call through Twilio's REST API (the twilio library's client).
+ * Actions on a live call through Twilio's REST API (the twilio library's client): the
+ * operator's warning, a supervisor's take-over and hang-up.
  * Playing the warning replaces the caller's call with the warning and a hang-up: the last
  * step of the standard script for a caller who keeps abusing the operator after being
  * asked to stop (the console offers it once `escalation.warnAt` is reached).
@@ -41,9 +42,27 @@ export class CallControl {
     const twiml = new VoiceResponse();
     twiml.say({ language: 'zh-CN', voice: 'Polly.Zhiyu' }, warning);
     twiml.hangup();
+    await this.update(call, { twiml: twiml.toString() });
+    this.options.logger.info({ callSid: call.callSid }, 'warning played; the call ends after it');
+  }
+
+  /** Moves the caller to new instructions (a supervisor taking the call over, see step-in-twiml.ts). */
+  async redirect(call: { callSid: string; accountSid: string }, twiml: string): Promise<void> {
+    await this.update(call, { twiml });
+    this.options.logger.info({ callSid: call.callSid }, 'call redirected');
+  }
+
+  /** Hangs the call up. Returns the call status Twilio answered with (`completed`). */
+  async hangUp(call: { callSid: string; accountSid: string }): Promise<string> {
+    const status = await this.update(call, { status: 'completed' });
+    this.options.logger.info({ callSid: call.callSid, status }, 'call hung up');
+    return status;
+  }
+
+  private async update(call: { callSid: string; accountSid: string }, params: { twiml: string } | { status: 'completed' }): Promise<string> {
     try {
-      await this.client(call.accountSid).calls(call.callSid).update({ twiml: twiml.toString() });
-      this.options.logger.info({ callSid: call.callSid }, 'warning played; the call ends after it');
+      const updated = await this.client(call.accountSid).calls(call.callSid).update(params);
+      return updated.status;
     } catch (error) {
       const status = (error as { status?: number }).status ?? null;
       this.options.logger.error({ callSid: call.callSid, status, err: (error as Error).message }, 'Twilio refused the call update');

@@ -20,6 +20,11 @@ export function twilioUrls(publicUrl: () => string): IvrUrls {
   };
 }
 
+/** Where Twilio reports how a supervisor's take-over leg went (absolute: it is written into TwiML sent over the REST API). */
+export function takeOverDoneUrl(publicUrl: string, at: { flow: string; node: string }): string {
+  return `${publicUrl}${TWILIO_BASE_PATH}/takeover/done?${new URLSearchParams(at).toString()}`;
+}
+
 export function mediaStreamUrl(publicUrl: string): string {
   return publicUrl.replace(/^http/, 'ws') + MEDIA_STREAM_PATH;
 }

@@ -14,6 +14,7 @@ import { requireTwilioSignature } from './signature.ts';
  *   POST /twilio/queue/wait    hold message for a caller in an operator queue
  *   POST /twilio/queue/done    the caller left the queue
  *   POST /twilio/status        call-status callback (configure it on the Twilio number)
+ *   POST /twilio/takeover/done how a supervisor's take-over leg went → hang up, or back to the queue
  *
  * Every request is signature-checked first. Answers are computed in memory: Twilio gives
  * up after 15 s, and we aim for single-digit milliseconds.
@@ -50,6 +51,7 @@ const nodeRef = z.object({
 const ivrQuery = nodeRef.extend({ attempt: z.coerce.number().int().min(1).max(10).default(1), stage: z.string().regex(/^[a-z_]{1,20}$/).optional() });
 const queueWaitParams = z.object({ QueuePosition: z.coerce.number().int().min(0).optional() });
 const queueDoneParams = z.object({ QueueResult: z.string().max(40).default('') });
+const dialDoneParams = z.object({ DialCallStatus: z.string().regex(/^[a-z-]{3,20}$/, 'expected a Twilio dial status') });
 
 class BadWebhook extends Error {}
 
@@ -128,6 +130,15 @@ export function createTwilioRouter(deps: WebhookDeps): Router {
     const call = callOf(req);
     deps.logger.info({ callSid: call.callSid, result: QueueResult }, 'caller left the queue');
     return deps.engine.queueDone(at, QueueResult);
+  }));
+
+  router.post('/takeover/done', webhook('takeover-done', (req) => {
+    const at = parse(nodeRef, req.query, 'query');
+    const { DialCallStatus } = parse(dialDoneParams, req.body, 'parameters');
+    const call = callOf(req);
+    deps.registry.takeOverDialed(call, DialCallStatus);
+    deps.logger.info({ callSid: call.callSid, dialStatus: DialCallStatus }, 'take-over leg ended');
+    return deps.engine.afterTakeOver(call, at, DialCallStatus);
   }));
 
   router.post('/status', webhook('status', (req) => {

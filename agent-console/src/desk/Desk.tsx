@@ -5,6 +5,7 @@ import type { RouteProps } from '../app/route-props.ts';
 import { useConsole, useLiveCalls } from '../app/session-context.tsx';
 import type { CallView } from '../live/calls-state.ts';
 import { flagLabel } from '../shared/labels.ts';
+import { useStepInNotices } from '../shared/step-in-notices.ts';
 import { TranscriptView } from '../shared/TranscriptView.tsx';
 import { CallerCard } from './CallerCard.tsx';
 import { CallList } from './CallList.tsx';
@@ -50,6 +51,8 @@ export function Desk({ socket, t, live }: RouteProps) {
   }, [selected, view?.loaded, live]);
   // The ended call whose wrap-up is being written stays listed until it is submitted.
   useEffect(() => live.keep((sid) => sid === selected && !calls.get(sid)?.summary.wrapUp), [live, selected, calls]);
+
+  useStepInNotices(); // a supervisor's alert, take-over or hang-up on the operator's call
 
   useEffect(() => {
     const alert = ({ caller, flag }: { caller: string; flag: LiveFlag }) => notify(`${t('supervisorAlert')}：${caller} · ${flagLabel(t, flag)}`);
