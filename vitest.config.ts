@@ -2,7 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['server/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['server/**/*.test.ts', 'test/**/*.test.ts', 'agent-console/src/**/*.test.ts'],
+    // The console app is built once per run, for the browser tests (not once per file).
+    globalSetup: ['test/support/build-console.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

@@ -177,7 +177,7 @@ export async function startHotline(config: Config, options: StartOptions): Promi
   app.use('/api/auth', createAuthApi({ auth, secureCookie: config.auth.secureCookie, sessionTtlMs: config.auth.sessionTtlMs, logger: log.child({ part: 'auth-api' }) }));
   app.use('/api/knowledge', createKnowledgeApi({ library: knowledge, history: knowledgeHistory, auth, logger: log.child({ part: 'knowledge-api' }) }));
   app.use('/api/rules', createRulesApi({ editor: ruleEditor, version: () => rules.loadedVersion, analyze: (text) => assist.analyze(text, { callerHash: null, atMs: Date.now() }), auth, logger: log.child({ part: 'rules-api' }) }));
-  app.use('/console', await consolePage());
+  app.use('/console', consolePage());
   app.get('/', (_req, res) => res.redirect('/console'));
 
   const server = http.createServer(app);

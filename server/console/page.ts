@@ -1,37 +1,53 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import express, { type Router } from 'express';
 
 /**
- * Serves the console page from agent-console/: the HTML and CSS as they are, and the
- * TypeScript bundled by esbuild once at boot (tens of milliseconds), held in memory.
+ * Serves the console app that Vite built into agent-console/dist (`npm run build:console`;
+ * `npm start`, `npm run demo` and `npm test` build it first). index.html is read on every
+ * request and never cached, so a rebuild shows on the next reload; the hashed files under
+ * assets/ never change and are cached for a year. Without a build, /console answers 503
+ * and names the command.
  */
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../agent-console');
+export const CONSOLE_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../agent-console/dist');
 
-export async function consolePage(root = ROOT): Promise<Router> {
-  const bundle = await build({
-    entryPoints: [path.join(root, 'src/main.ts')],
-    bundle: true,
-    format: 'esm',
-    target: 'es2020',
-    write: false,
-    minify: true,
-    sourcemap: false,
-    logLevel: 'silent',
-  });
-  const script = bundle.outputFiles[0]!.text;
-  const html = await readFile(path.join(root, 'index.html'), 'utf8');
-  const css = await readFile(path.join(root, 'style.css'), 'utf8');
+export const BUILD_COMMAND = 'npm run build:console';
 
+const CSP = [
+  "default-src 'self'",
+  "connect-src 'self' ws: wss:",
+  "style-src 'self'",
+  "script-src 'self'",
+  "img-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export function consolePage(dist = CONSOLE_DIST): Router {
   const router = express.Router();
-  const headers = { 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' };
-  router.get('/', (_req, res) => {
-    res.set({ ...headers, 'content-security-policy': "default-src 'self'; connect-src 'self' ws: wss:; style-src 'self'; script-src 'self'" });
-    res.type('html').send(html);
+  router.get('/', async (_req, res) => {
+    res.set({ 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
+    let html: string;
+    try {
+      html = await readFile(path.join(dist, 'index.html'), 'utf8');
+    } catch {
+      res.status(503).type('text').send(`The console is not built yet. Run \`${BUILD_COMMAND}\` (npm start and npm run demo do it for you), then reload.\n`);
+      return;
+    }
+    res.set({ 'content-security-policy': CSP, 'referrer-policy': 'no-referrer' }).type('html').send(html);
   });
-  router.get('/app.js', (_req, res) => void res.set(headers).type('application/javascript').send(script));
-  router.get('/style.css', (_req, res) => void res.set(headers).type('text/css').send(css));
+  router.use(
+    '/assets',
+    express.static(path.join(dist, 'assets'), {
+      immutable: true,
+      maxAge: '365d',
+      index: false,
+      setHeaders: (res) => res.setHeader('x-content-type-options', 'nosniff'),
+    }),
+  );
+  // A stale page asking for an asset of an older build: say so plainly, no error page.
+  router.use('/assets', (_req, res) => void res.status(404).type('text').send('No such console asset: reload the page.\n'));
   return router;
 }

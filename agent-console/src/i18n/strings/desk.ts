@@ -1,25 +1,5 @@
-/** Operator-facing text: Simplified Chinese first, English on the toggle. */
-const zh = {
-  title: '12345 热线坐席台',
-  signInTitle: '坐席登录',
-  username: '用户名',
-  password: '密码',
-  signIn: '登录',
-  logout: '退出登录',
-  'login.credentials': '用户名或密码错误',
-  'login.locked': '登录失败次数过多，请 {s} 秒后再试',
-  'login.disabled': '该账号已停用，请联系系统管理员',
-  'login.failed': '登录失败，请稍后重试',
-  'login.ended': '登录已失效，请重新登录',
-  'role.operator': '话务员',
-  'role.supervisor': '班长',
-  'role.manager': '业务管理员',
-  'role.admin': '系统管理员',
-  myState: '我的状态',
-  'opstate.available': '示闲（可接听）',
-  'opstate.busy': '示忙',
-  'opstate.after_call_work': '话后处理',
-  stateFailed: '状态未能切换',
+/** The operator workspace's text, ported from the first console page. Simplified Chinese first. */
+export const deskZh = {
   assignedTo: '坐席',
   liveCalls: '实时来电',
   noCalls: '暂无来电',
@@ -30,7 +10,6 @@ const zh = {
   pressed: '选择',
   noInput: '未输入',
   invalid: '输入有误',
-  emulatorMode: '演示模式：语音识别由本地模拟器提供',
   'state.ivr': '语音导航中',
   'state.queued': '转人工',
   'state.ended': '已结束',
@@ -41,9 +20,6 @@ const zh = {
   'queue.praise': '表扬',
   'queue.general': '人工服务',
   transferredTo: '转接',
-  'conn.online': '已连接',
-  'conn.offline': '连接中断，正在重连',
-  'conn.connecting': '正在连接',
   suggestions: '知识库推荐',
   noSuggestions: '来电人说出诉求后，这里会显示推荐答案',
   matched: '匹配',
@@ -118,31 +94,34 @@ const zh = {
   'intent.report': '求助',
   'intent.suggestion': '建议',
   'intent.praise': '表扬',
+  callerInfo: '来电信息',
+  earlierNone: '无此前来电记录',
+  ivrPath: '语音导航路径',
+  transcript: '通话实录',
+  noTranscript: '通话内容会实时显示在这里',
+  'shortcut.title': '快捷键',
+  'shortcut.hint': '按 ? 查看快捷键',
+  'shortcut.use': '采用第 1–3 条推荐答案',
+  'shortcut.open': '展开/收起第一条推荐的完整答复',
+  'shortcut.wrapup': '跳到话后小结（诉求摘要）',
+  'shortcut.submit': '提交话后小结',
+  'shortcut.confirm': '确认最紧急的待处理提示',
+  'shortcut.dismiss': '驳回最紧急的待处理提示',
+  'shortcut.calls': '上一通 / 下一通来电',
+  'shortcut.state': '示闲 / 示忙 / 话后处理',
+  'shortcut.help': '显示/隐藏本帮助',
+  'shortcut.escape': '离开输入框 / 关闭帮助',
+  'transfer.title': '转接紧急号码',
+  'transfer.110': '转110（公安）',
+  'transfer.119': '转119（消防）',
+  'transfer.120': '转120（急救）',
+  'transfer.suggest': '建议立即转接：',
+  flagsNone: '暂无提示',
+  alertSupervisor: '提醒班长',
+  alertSent: '已提醒班长',
 } as const;
 
-export type Key = keyof typeof zh;
-
-const en: Record<Key, string> = {
-  title: '12345 Hotline Desk',
-  signInTitle: 'Operator sign-in',
-  username: 'Username',
-  password: 'Password',
-  signIn: 'Sign in',
-  logout: 'Sign out',
-  'login.credentials': 'Wrong username or password',
-  'login.locked': 'Too many failed sign-ins; try again in {s} s',
-  'login.disabled': 'This account is disabled; ask an administrator',
-  'login.failed': 'Sign-in failed; please try again later',
-  'login.ended': 'Your session has ended; please sign in again',
-  'role.operator': 'Operator',
-  'role.supervisor': 'Supervisor',
-  'role.manager': 'Manager',
-  'role.admin': 'Administrator',
-  myState: 'My state',
-  'opstate.available': 'Available',
-  'opstate.busy': 'Busy',
-  'opstate.after_call_work': 'After-call work',
-  stateFailed: 'Could not change the state',
+export const deskEn: Record<keyof typeof deskZh, string> = {
   assignedTo: 'Operator',
   liveCalls: 'Live calls',
   noCalls: 'No calls yet',
@@ -153,7 +132,6 @@ const en: Record<Key, string> = {
   pressed: 'Chose',
   noInput: 'No input',
   invalid: 'Invalid input',
-  emulatorMode: 'Demo mode: speech recognition by the local emulator',
   'state.ivr': 'In IVR',
   'state.queued': 'To operator',
   'state.ended': 'Ended',
@@ -164,9 +142,6 @@ const en: Record<Key, string> = {
   'queue.praise': 'Praise',
   'queue.general': 'Operator',
   transferredTo: 'To',
-  'conn.online': 'Connected',
-  'conn.offline': 'Disconnected, reconnecting',
-  'conn.connecting': 'Connecting',
   suggestions: 'Knowledge base',
   noSuggestions: 'Suggested answers appear here once the caller states the request',
   matched: 'Matched',
@@ -241,34 +216,29 @@ const en: Record<Key, string> = {
   'intent.report': 'Help / report',
   'intent.suggestion': 'Suggestion',
   'intent.praise': 'Praise',
+  callerInfo: 'Caller',
+  earlierNone: 'No earlier calls on record',
+  ivrPath: 'IVR path',
+  transcript: 'Transcript',
+  noTranscript: 'What is said appears here live',
+  'shortcut.title': 'Keyboard shortcuts',
+  'shortcut.hint': 'Press ? for shortcuts',
+  'shortcut.use': 'Use suggestion 1–3',
+  'shortcut.open': 'Open/close the top suggestion\'s full answer',
+  'shortcut.wrapup': 'Go to the wrap-up (summary)',
+  'shortcut.submit': 'Submit the wrap-up',
+  'shortcut.confirm': 'Confirm the most urgent open flag',
+  'shortcut.dismiss': 'Dismiss the most urgent open flag',
+  'shortcut.calls': 'Previous / next call',
+  'shortcut.state': 'Available / busy / after-call work',
+  'shortcut.help': 'Show/hide this help',
+  'shortcut.escape': 'Leave the field / close the help',
+  'transfer.title': 'Emergency transfer',
+  'transfer.110': 'Transfer to 110 (police)',
+  'transfer.119': 'Transfer to 119 (fire)',
+  'transfer.120': 'Transfer to 120 (ambulance)',
+  'transfer.suggest': 'Transfer now: ',
+  flagsNone: 'No flags',
+  alertSupervisor: 'Alert the supervisor',
+  alertSent: 'Supervisor alerted',
 };
-
-let language: 'zh' | 'en' = localStorage.getItem('console-language') === 'en' ? 'en' : 'zh';
-
-export function t(key: Key): string {
-  return language === 'en' ? en[key] : zh[key];
-}
-
-/** A queue's name for operators; an unknown queue shows as it is. */
-export function queueName(queue: string): string {
-  const key = `queue.${queue}` as Key;
-  return key in zh ? t(key) : queue;
-}
-
-export function timeOfDay(iso: string): string {
-  return new Date(iso).toLocaleTimeString(language === 'zh' ? 'zh-CN' : 'en-GB', { hour12: false });
-}
-
-export function toggleLanguage(): void {
-  language = language === 'zh' ? 'en' : 'zh';
-  localStorage.setItem('console-language', language);
-}
-
-/** Fills every element marked `data-i18n` with its text in the current language. */
-export function translatePage(): void {
-  document.documentElement.lang = language === 'zh' ? 'zh-CN' : 'en';
-  document.title = t('title');
-  for (const node of document.querySelectorAll<HTMLElement>('[data-i18n]')) node.textContent = t(node.dataset['i18n'] as Key);
-  const toggle = document.getElementById('lang');
-  if (toggle) toggle.textContent = language === 'zh' ? 'EN' : '中文';
-}

@@ -1,0 +1,117 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { ConsoleIdentity, OperatorState, ServerInfo } from '../../../server/console/contract.ts';
+import { useI18n } from '../i18n/I18nProvider.tsx';
+import { LiveCalls } from '../live/live-calls.ts';
+import { Toasts, useToasts } from '../shared/Toasts.tsx';
+import { signOut } from './auth-api.ts';
+import { createConsoleSocket } from './console-socket.ts';
+import { Header } from './Header.tsx';
+import { resolveRoute, routesFor } from './route-table.ts';
+import { ROUTE_COMPONENTS } from './routes.tsx';
+import { SessionContext, type ConsoleSession } from './session-context.tsx';
+import { useConnection } from './use-connection.ts';
+import { useHash } from './use-hash.ts';
+
+/**
+ * The signed-in app: one socket for the session (made here, closed on sign-out), the
+ * header, the connection banner, and the page the hash names, if the role may open it.
+ * `onEnded` goes back to the sign-in form, with a message when the server ended the session.
+ */
+export function Shell({ onEnded }: { onEnded: (message: string | null) => void }) {
+  const { t, lang } = useI18n();
+  const socket = useMemo(createConsoleSocket, []);
+  const connection = useConnection(socket);
+  const [identity, setIdentity] = useState<ConsoleIdentity | null>(null);
+  const [info, setInfo] = useState<ServerInfo | null>(null);
+  const [operatorState, setMyState] = useState<OperatorState | null>(null);
+  const [caughtUp, setCaughtUp] = useState(false);
+  const { toasts, notify } = useToasts();
+  const hash = useHash();
+
+  useEffect(() => {
+    const ended = () => {
+      socket.disconnect();
+      onEnded(t('login.ended'));
+    };
+    socket.on('session:identity', setIdentity);
+    socket.on('server:info', setInfo);
+    socket.on('connect_error', (error) => {
+      if (error.message === 'unauthorized') ended();
+    });
+    // The server closes the sockets of a session that ended (signed out elsewhere, expired, account disabled).
+    socket.on('disconnect', (reason) => {
+      if (reason === 'io server disconnect') ended();
+    });
+    let dropped = false;
+    socket.on('disconnect', () => (dropped = true));
+    socket.on('connect', () => {
+      if (dropped) setCaughtUp(true);
+      dropped = false;
+    });
+    socket.connect();
+    return () => {
+      socket.removeAllListeners();
+      socket.disconnect();
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- one socket for the whole session
+  }, [socket]);
+
+  useEffect(() => {
+    if (!identity) return;
+    const mine = (status: { username: string; state: OperatorState }) => {
+      if (status.username === identity.username) setMyState(status.state);
+    };
+    socket.on('operator:state', mine);
+    return () => void socket.off('operator:state', mine);
+  }, [socket, identity]);
+
+  useEffect(() => {
+    if (!caughtUp) return;
+    const timer = setTimeout(() => setCaughtUp(false), 4000);
+    return () => clearTimeout(timer);
+  }, [caughtUp]);
+
+  // Made once the identity is known: an operator's few calls are fetched whole at once, a supervisor's on demand.
+  const live = useMemo(() => (identity ? new LiveCalls(socket, { loadAll: identity.role === 'operator' }) : null), [socket, identity?.username, identity?.role]);
+  useEffect(() => () => live?.close(), [live]);
+
+  const setOperatorState = useCallback((state: OperatorState) => {
+    socket.timeout(5000).emit('operator:state', state, (error, result) => {
+      if (error || !result.ok) return notify(`${t('stateFailed')}${result && !result.ok ? `：${result.error}` : ''}`);
+      setMyState(result.status.state);
+    });
+  }, [socket, notify, t]);
+
+  const leave = useCallback(async () => {
+    await signOut();
+    socket.disconnect();
+    onEnded(null);
+  }, [socket, onEnded]);
+
+  const route = identity ? resolveRoute(hash, identity.role) : null;
+  const Page = route ? ROUTE_COMPONENTS[route] : null;
+  const session: ConsoleSession | null = identity && live ? { socket, identity, live, notify, operatorState, setOperatorState } : null;
+
+  return (
+    <>
+      <Header
+        identity={identity}
+        connection={connection}
+        info={info}
+        routes={identity ? routesFor(identity.role) : []}
+        current={route}
+        operatorState={operatorState}
+        onOperatorState={setOperatorState}
+        onSignOut={leave}
+      />
+      {connection === 'offline' && <div id="connection-banner" className="banner" role="status">{t('conn.banner')}</div>}
+      {connection === 'online' && caughtUp && <div id="caught-up" className="banner ok" role="status">{t('conn.caughtUp')}</div>}
+      <Toasts toasts={toasts} />
+      {session && (
+        <SessionContext.Provider value={session}>
+          {Page ? <Page socket={socket} identity={session.identity} t={t} lang={lang} live={session.live} /> : <p className="empty page-empty">{t('route.none')}</p>}
+        </SessionContext.Provider>
+      )}
+    </>
+  );
+}
