@@ -22,9 +22,9 @@ import { KnowledgeEditError, scenarioEtag, type KnowledgeLibrary } from './libra
  *
  * Every change is validated like the files, written to the scenario's domain file, and in
  * force when the response arrives (hot reload: live calls keep running). Problems come
- * back as 400 with `problems: [{field, path, problem}]` (`path` the field as an array, e.g.
- * `['answer', 'conditions', 0]`, for a form to show the message beside it; file problems
- * also name `file` and `line`); 404 and 409 as their names say. GET of one scenario sends
+ * back as 400 with `problems: [{file, line, field, path?, problem}]`: a problem of the body has
+ * `file: 'request'` and `path`, the field as an array (`['answer', 'conditions', 0]`), for a form
+ * to show the message beside the field; a problem the files would have names its file and line; 404 and 409 as their names say. GET of one scenario sends
  * its version as an ETag; a PUT with `If-Match` is refused with 409 when the scenario has
  * changed since (two managers editing the same scenario).
  * Access: a signed-in session (the console's cookie) or the service token as a Bearer
@@ -118,7 +118,7 @@ export function createKnowledgeApi(deps: KnowledgeApiDeps): express.Router {
 
   router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (error instanceof KnowledgeEditError) {
-      res.status(error.status).json({ error: error.message, problems: error.problems.map((p) => ({ file: p.file, line: p.line, field: p.field, ...(p.place.path ? { path: p.place.path } : {}), problem: p.problem })) });
+      res.status(error.status).json({ error: error.message, problems: error.problems.map((p) => ({ file: p.file, line: p.line, field: p.field, ...(p.file === 'request' && p.place.path ? { path: p.place.path } : {}), problem: p.problem })) });
       return;
     }
     if (error instanceof SyntaxError || (error as { type?: string }).type === 'entity.parse.failed') {

@@ -80,10 +80,16 @@ describe('manager pages in a real browser', () => {
     // THEN the problem is shown under the phrasings field, and nothing was saved
     const phrasingsErrors = editor.locator('.field[data-field="phrasings"] .field-errors');
     await phrasingsErrors.waitFor();
-    expect(await phrasingsErrors.textContent()).toContain('at least 6');
+    expect(await phrasingsErrors.textContent()).toContain('至少写 6 种来电问法');
     expect(await page.locator('#kb-notice').textContent()).toContain('未保存');
     expect((await api('/api/knowledge/scenarios/gjj.withdraw_rent')).body.answer.materials).not.toEqual(materials);
     await page.screenshot({ path: path.join(ARTIFACTS, 'manage-knowledge-error.png') });
+    // The English toggle says the page and the problem in English.
+    await page.click('#lang');
+    expect(await page.locator('#tab-knowledge').textContent()).toBe('Knowledge base');
+    expect(await phrasingsErrors.textContent()).toContain('give at least 6 ways a caller says it');
+    await page.click('#lang');
+    expect(await page.locator('#tab-knowledge').textContent()).toBe('知识库');
 
     // WHEN the phrasings are put back and it is saved again
     await phrasings.fill(allPhrasings);
@@ -130,7 +136,7 @@ describe('manager pages in a real browser', () => {
     const note = page.locator(`.line-note[data-line="${severityLine}"]`);
     await note.waitFor();
     expect(await note.textContent()).toContain(`第 ${severityLine} 行第 15 列`);
-    expect(await note.textContent()).toContain('emergency');
+    expect(await note.textContent()).toContain('取值无效，应为以下之一："emergency"');
     await page.locator(`.gutter-mark[data-line="${severityLine}"]`).waitFor();
     await page.locator(`.line-mark[data-line="${severityLine}"]`).waitFor();
     expect(await page.locator('#rule-caret').textContent()).toBe(`第 ${severityLine} 行`);

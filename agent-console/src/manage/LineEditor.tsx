@@ -1,5 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import type { Translate } from '../i18n/i18n.ts';
+import { useI18n } from '../i18n/I18nProvider.tsx';
+import { problemText } from './problem-text.ts';
 import { lineCount, lineOfOffset, offsetOfLine, type PlacedProblems } from './rule-problems.ts';
 
 /**
@@ -22,6 +24,7 @@ export interface LineEditorProps {
 }
 
 export function LineEditor({ value, onChange, problems, onCaretLine, goTo, onSave, t }: LineEditorProps) {
+  const { lang } = useI18n();
   const area = useRef<HTMLTextAreaElement>(null);
   const gutter = useRef<HTMLDivElement>(null);
   const layer = useRef<HTMLDivElement>(null);
@@ -86,7 +89,7 @@ export function LineEditor({ value, onChange, problems, onCaretLine, goTo, onSav
         <div ref={notes} className="line-notes">
           {marked.map(([line, list]) => (
             <div key={line} className="line-note" data-line={line} role="note" style={{ top: PAD_PX + (line - 1) * LINE_PX }}>
-              {list.map((p) => `${p.column !== null ? t('rules.atColumn', { line, column: p.column }) : t('rules.at', { line })}：${p.problem}`).join('；')}
+              {list.map((p) => `${p.column !== null ? t('rules.atColumn', { line, column: p.column }) : t('rules.at', { line })}：${problemText(p.problem, lang)}`).join('；')}
             </div>
           ))}
         </div>

@@ -1,5 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { Translate } from '../i18n/i18n.ts';
+import { useI18n } from '../i18n/I18nProvider.tsx';
+import { problemText } from './problem-text.ts';
 import { DiffView } from './DiffView.tsx';
 import { LineEditor } from './LineEditor.tsx';
 import { ruleProblemsOf, rulesApi } from './manage-api.ts';
@@ -18,6 +20,7 @@ interface Stale {
 }
 
 export function RuleFileEditor({ name, t, onSaved, onDirty }: { name: string; t: Translate; onSaved: () => void; onDirty: (dirty: boolean) => void }) {
+  const { lang } = useI18n();
   const [original, setOriginal] = useState<string | null>(null);
   const [etag, setEtag] = useState<string | null>(null);
   const [text, setText] = useState('');
@@ -137,7 +140,7 @@ export function RuleFileEditor({ name, t, onSaved, onDirty }: { name: string; t:
               {p.line !== null && p.file === name ? (
                 <button type="button" className="link" onClick={() => jump(p.line!)}>{p.column !== null ? t('rules.atColumn', { line: p.line, column: p.column }) : t('rules.at', { line: p.line })}</button>
               ) : p.line !== null ? t('rules.at', { line: p.line }) : null}
-              {p.field && <code>{p.field}</code>} {p.problem}
+              {p.field && <code>{p.field}</code>} <span title={p.problem}>{problemText(p.problem, lang)}</span>
             </li>
           ))}
         </ul>

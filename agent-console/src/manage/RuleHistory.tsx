@@ -1,10 +1,13 @@
 import { useEffect, useState } from 'react';
 import type { Translate } from '../i18n/i18n.ts';
+import { useI18n } from '../i18n/I18nProvider.tsx';
+import { dateTime } from './format.ts';
 import { DiffView } from './DiffView.tsx';
 import { rulesApi, type RuleChange } from './manage-api.ts';
 
 /** A rule file's changes made through the product, newest first: what each changed, and its previous version to load back. */
 export function RuleHistory({ name, t, onRestore }: { name: string; t: Translate; onRestore: (text: string) => void }) {
+  const { lang } = useI18n();
   const [changes, setChanges] = useState<readonly RuleChange[] | null>(null);
   const [open, setOpen] = useState<{ change: number; before: string; after: string } | null>(null);
   useEffect(() => {
@@ -25,7 +28,7 @@ export function RuleHistory({ name, t, onRestore }: { name: string; t: Translate
       <ol>
         {changes.map((c) => (
           <li key={c.change} data-change={c.change}>
-            <span>{t('rules.change', { n: c.change, at: new Date(c.at).toLocaleString(), author: c.author })}</span>{' '}
+            <span>{t('rules.change', { n: c.change, at: dateTime(c.at, lang), author: c.author })}</span>{' '}
             <button type="button" className="link" onClick={() => void show(c)}>{t('rules.showDiff')}</button>{' '}
             {c.before && <button type="button" className="link" onClick={() => void text(c.before).then(onRestore)}>{t('rules.restore')}</button>}
             {open?.change === c.change && (

@@ -1,10 +1,13 @@
 import { useEffect, useState } from 'react';
 import { lookup, type Translate } from '../i18n/i18n.ts';
+import { useI18n } from '../i18n/I18nProvider.tsx';
+import { dateTime } from './format.ts';
 import { rulesApi, type RuleFileInfo } from './manage-api.ts';
 import { RuleFileEditor } from './RuleFileEditor.tsx';
 
 /** The rule files on the left (what each is for, its size and when it changed), the chosen one in the editor. */
 export function RulesPage({ t }: { t: Translate }) {
+  const { lang } = useI18n();
   const [files, setFiles] = useState<readonly RuleFileInfo[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
@@ -33,7 +36,7 @@ export function RulesPage({ t }: { t: Translate }) {
               <button type="button" data-file={f.name} aria-current={f.name === selected} onClick={() => choose(f.name)}>
                 <span className="name">{f.name}</span>
                 <span className="muted desc">{lookup(t, `rules.desc.${f.name}`, '')}</span>
-                <span className="muted id">{t('rules.lines', { n: f.lines })} · {new Date(f.modified).toLocaleString()}</span>
+                <span className="muted id">{t('rules.lines', { n: f.lines })} · {dateTime(f.modified, lang)}</span>
               </button>
             </li>
           ))}

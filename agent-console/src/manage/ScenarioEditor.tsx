@@ -1,5 +1,7 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { Key, Translate } from '../i18n/i18n.ts';
+import { useI18n } from '../i18n/I18nProvider.tsx';
+import { problemText } from './problem-text.ts';
 import { knowledgeApi, knowledgeProblemsOf } from './manage-api.ts';
 import { ANSWER_POINTS, fieldProblems, fromForm, INTENTS, MAX_SPOKEN_CHARS, MIN_PHRASINGS, toForm, type FieldKey, type FieldMessage, type ScenarioDoc, type ScenarioForm } from './scenario-form.ts';
 import { ScenarioHistory } from './ScenarioHistory.tsx';
@@ -124,10 +126,11 @@ export function ScenarioEditor({ id, departments, t, onSaved, onDirty }: { id: s
 }
 
 function FieldErrors({ messages, t }: { messages: readonly FieldMessage[] | undefined; t: Translate }) {
+  const { lang } = useI18n();
   if (!messages?.length) return null;
   return (
     <ul className="field-errors">
-      {messages.map((m, i) => <li key={i}>{m.item !== null && t('kb.item', { n: m.item })}{m.problem}</li>)}
+      {messages.map((m, i) => <li key={i}>{m.item !== null && t('kb.item', { n: m.item })}<span title={m.problem}>{problemText(m.problem, lang)}</span></li>)}
     </ul>
   );
 }

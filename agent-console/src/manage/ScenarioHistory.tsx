@@ -1,11 +1,14 @@
 import { useEffect, useState } from 'react';
 import type { Translate } from '../i18n/i18n.ts';
+import { useI18n } from '../i18n/I18nProvider.tsx';
+import { dateTime } from './format.ts';
 import { DiffView } from './DiffView.tsx';
 import { knowledgeApi, type KnowledgeChange } from './manage-api.ts';
 import { changedFields, fieldText } from './scenario-changes.ts';
 
 /** A scenario's changes made through the product, newest first, each with what it changed. */
 export function ScenarioHistory({ id, t }: { id: string; t: Translate }) {
+  const { lang } = useI18n();
   const [changes, setChanges] = useState<readonly KnowledgeChange[] | null>(null);
   const [open, setOpen] = useState<number | null>(null);
   useEffect(() => {
@@ -22,7 +25,7 @@ export function ScenarioHistory({ id, t }: { id: string; t: Translate }) {
           return (
             <li key={c.change} data-change={c.change}>
               <button type="button" className="link" onClick={() => setOpen(open === c.change ? null : c.change)}>
-                #{c.change} {new Date(c.at).toLocaleString()} · {c.author} · {t(`kb.action.${c.action}`)}
+                #{c.change} {dateTime(c.at, lang)} · {c.author} · {t(`kb.action.${c.action}`)}
               </button>
               <span className="muted"> {t('kb.changedFields', { fields: fields.join(', ') || '—' })}</span>
               {open === c.change && fields.map((f) => (

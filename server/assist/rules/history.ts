@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
@@ -94,7 +94,7 @@ export class RuleHistory {
 
   private async keep(etag: string, text: string): Promise<void> {
     const file = this.pathOf(etag);
-    if ((await readFile(file, 'utf8').catch(() => null)) !== null) return;
+    if (await access(file).then(() => true, () => false)) return;
     const temp = `${file}.${process.pid}.tmp`;
     await writeFile(temp, text, 'utf8');
     await rename(temp, file);
