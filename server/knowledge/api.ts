@@ -21,12 +21,13 @@ import { KnowledgeEditError, scenarioEtag, type KnowledgeLibrary } from './libra
  *   POST   /search  {text}            what the assist engine suggests for a sentence
  *
  * Every change is validated like the files, written to the scenario's domain file, and in
- * force when the response arrives (hot reload: live calls keep running). Problems come
- * back as 400 with `problems: [{file, line, field, path?, problem}]`: a problem of the body has
- * `file: 'request'` and `path`, the field as an array (`['answer', 'conditions', 0]`), for a form
- * to show the message beside the field; a problem the files would have names its file and line; 404 and 409 as their names say. GET of one scenario sends
- * its version as an ETag; a PUT with `If-Match` is refused with 409 when the scenario has
- * changed since (two managers editing the same scenario).
+ * force when the response arrives (hot reload: live calls keep running). Problems come back
+ * as 400 with `problems: [{file, line, field, path?, problem}]`: a problem of the body has
+ * `file: 'request'` and `path`, the field as an array (`['answer', 'conditions', 0]`), for
+ * a form to show the message beside the field; a problem the files would have names its
+ * file and line. 404 and 409 as their names say. GET of one scenario sends its version as
+ * an ETag; a PUT with `If-Match` is refused with 409 when the scenario has changed since
+ * (two managers editing the same scenario); without If-Match the last save wins, as before.
  * Access: a signed-in session (the console's cookie) or the service token as a Bearer
  * token (tools). Everyone signed in may read and search; changes need the role manager or
  * admin, or the service token (401 when not signed in, 403 with the reason otherwise).
