@@ -1,4 +1,4 @@
-import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -180,6 +180,17 @@ describe('manager pages in a real browser', () => {
     await page.locator('#rule-stale .diff-removed', { hasText: '龟儿子' }).waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, 'manage-rules-stale.png') });
     expect(await readFile(path.join(rulesDir, 'abuse.yaml'), 'utf8')).toContain('龟儿子');
+
+    // WHEN a file on disk is broken by hand, opening it shows its problem at its line (leaving the unsaved edit is confirmed)
+    const intentFile = path.join(rulesDir, 'intent.yaml');
+    const intent = await readFile(intentFile, 'utf8');
+    const cueLine = intent.split('\n').findIndex((l) => /^\s+- intent: /.test(l)) + 1;
+    await writeFile(intentFile, intent.replace(/^(\s+- intent: )\w+/m, '$1gossip'));
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.locator('#rule-files button[data-file="intent.yaml"]').click();
+    await page.locator(`#rule-editor[data-file="intent.yaml"] .line-note[data-line="${cueLine}"]`).waitFor();
+    expect(await page.locator('#rule-notice').textContent()).toContain('最近一次正确的版本');
+    await writeFile(intentFile, intent);
     await page.close();
   });
 

@@ -43,6 +43,13 @@ export function RuleFileEditor({ name, t, onSaved, onDirty }: { name: string; t:
     setProblems([]);
     setStale(null);
     setTheirs(null);
+    setNotice(null);
+    // A hand edit may have broken the file on disk: then the rules in force are its last good version.
+    const check = await rulesApi.check(name, reply.data);
+    if (!check.ok && check.status === 422) {
+      setProblems(ruleProblemsOf(check));
+      setNotice({ kind: 'error', text: t('rules.diskInvalid', { n: check.problems.length }) });
+    }
   };
   useEffect(() => void load(), [name]);
   const dirty = original !== null && text !== original;
