@@ -33,7 +33,15 @@ export function Shell({ onEnded }: { onEnded: (message: string | null) => void }
       socket.disconnect();
       onEnded(t('login.ended'));
     };
-    socket.on('session:identity', setIdentity);
+    // The server sends who this is, then (for an operator) their state, right after connecting.
+    let me: ConsoleIdentity | null = null;
+    socket.on('session:identity', (identity) => {
+      me = identity;
+      setIdentity(identity);
+    });
+    socket.on('operator:state', (status) => {
+      if (me && status.username === me.username) setMyState(status.state);
+    });
     socket.on('server:info', setInfo);
     socket.on('connect_error', (error) => {
       if (error.message === 'unauthorized') ended();
@@ -55,15 +63,6 @@ export function Shell({ onEnded }: { onEnded: (message: string | null) => void }
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- one socket for the whole session
   }, [socket]);
-
-  useEffect(() => {
-    if (!identity) return;
-    const mine = (status: { username: string; state: OperatorState }) => {
-      if (status.username === identity.username) setMyState(status.state);
-    };
-    socket.on('operator:state', mine);
-    return () => void socket.off('operator:state', mine);
-  }, [socket, identity]);
 
   useEffect(() => {
     if (!caughtUp) return;
