@@ -2,7 +2,9 @@ import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestHotline, type TestHotline } from '../support/hotline.ts';
+import { parseScenario } from '../../server/simulator/scenario.ts';
+import { consoleClient } from '../support/console-client.ts';
+import { startTestHotline, until, type TestHotline } from '../support/hotline.ts';
 import { RULES_DIR } from '../support/rules.ts';
 
 const NEW_TERM = '蓝莓派';
@@ -110,6 +112,19 @@ describe('rules REST API', () => {
     const old = await send('supervisor', 'GET', `/abuse.yaml/versions/${history.body[0].before}`);
     expect(old).toMatchObject({ status: 200, body: read.body });
     expect((await send('supervisor', 'GET', '/abuse.yaml/versions/0123456789abcdef0123')).status).toBe(404);
+  });
+
+  // (With the shipped rules, neither the rules nor the examples flag the sentence at all.)
+  it('has the edited rules in force on live calls: the new insult is flagged on the console', async () => {
+    const client = await consoleClient(t.url, { cookie: cookies['supervisor']! });
+    try {
+      const call = t.call(parseScenario({ caller: '+8613800006666', ivr: ['0'], caller_says: [SENTENCE], operator_says: ['请您文明用语'] }), { pace: 'realtime' });
+      const running = call.run();
+      await until(() => client.flags.some((u) => u.callSid === call.callSid && u.flags.some((f) => f.key === 'abuse.insult' && f.evidence.join() === NEW_TERM)), 20_000, 'the new insult flagged');
+      await running;
+    } finally {
+      client.close();
+    }
   });
 
   it('refuses a bad edit with the line and column of each problem; the disk and the rules in force stay as they were', async () => {
