@@ -208,4 +208,17 @@ describe('rules REST API', () => {
 
     expect(await onDisk('intent.yaml')).toBe(before);
   });
+
+  it('brings back a rule file deleted by hand, with If-Match: * only', async () => {
+    const file = path.join(rulesDir, 'no-request.yaml');
+    const text = await onDisk('no-request.yaml');
+    const etag = (await send('manager', 'GET', '/no-request.yaml')).headers.get('etag')!;
+    await rm(file);
+    expect((await send('manager', 'GET', '/')).body.files.map((f: { name: string }) => f.name)).not.toContain('no-request.yaml');
+    expect((await send('manager', 'GET', '/no-request.yaml')).status).toBe(404);
+    expect(await send('manager', 'PUT', '/no-request.yaml', text, { 'if-match': etag })).toMatchObject({ status: 409, body: { code: 'stale', error: expect.stringContaining('deleting the file') } });
+    const back = await send('manager', 'PUT', '/no-request.yaml', text, { 'if-match': '*' });
+    expect(back).toMatchObject({ status: 200, body: { change: { file: 'no-request.yaml', before: null, after: etag.replaceAll('"', '') } } });
+    expect(await onDisk('no-request.yaml')).toBe(text);
+  });
 });

@@ -20,7 +20,7 @@ export function RuleHistory({ name, t, onRestore }: { name: string; t: Translate
     setOpen({ change: c.change, before: await text(c.before), after: await text(c.after) });
   };
 
-  if (changes === null) return <p className="empty">{'…'}</p>;
+  if (changes === null) return <p className="empty">{t('kb.loading')}</p>;
   return (
     <section id="rule-history" className="history">
       <h3>{t('rules.history')}</h3>

@@ -1,4 +1,4 @@
-import { readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { contentEtag } from '../../etag.ts';
@@ -70,8 +70,10 @@ export class RuleEditor {
     return this.deps.library.dir;
   }
 
+  /** The rule files there are (one deleted by hand is left out; a PUT with `If-Match: *` brings it back). */
   async list(): Promise<RuleFileInfo[]> {
-    return Promise.all(RULE_FILES.map(async (name) => (await this.read(name)).info));
+    const files = await Promise.all(RULE_FILES.map((name) => this.read(name).then((f) => f.info, () => null)));
+    return files.filter((f) => f !== null);
   }
 
   async read(name: string): Promise<{ info: RuleFileInfo; text: string }> {
@@ -101,26 +103,31 @@ export class RuleEditor {
   replace(name: string, text: string, options: { ifMatch: string | null; author: string }): Promise<{ info: RuleFileInfo; change: RuleChange | null; rulesVersion: number }> {
     return this.serialized(async () => {
       const full = this.pathOf(name);
-      const before = await this.read(name);
-      if (options.ifMatch === null) throw new RuleEditError(428, 'precondition_required', 'send If-Match with the ETag of the version you edited (or * to overwrite whatever is there)', [], before.info.etag);
-      if (options.ifMatch !== '*' && options.ifMatch !== before.info.etag) {
+      const before = await this.read(name).catch((error: unknown) => {
+        if (error instanceof RuleEditError && error.code === 'not_found') return null; // deleted by hand
+        throw error;
+      });
+      const current = before?.info.etag ?? null;
+      if (options.ifMatch === null) throw new RuleEditError(428, 'precondition_required', 'send If-Match with the ETag of the version you edited (or * to overwrite whatever is there)', [], current);
+      if (options.ifMatch !== '*' && options.ifMatch !== current) {
         const last = this.deps.history.list(name).at(-1);
-        const by = last?.after === before.info.etag ? `${last.author} at ${last.at}` : 'an edit of the file';
-        throw new RuleEditError(409, 'stale', `${name} was changed since you read it (by ${by}); load it again and redo your edit`, [], before.info.etag);
+        const by = before === null ? 'deleting the file' : last?.after === current ? `${last.author} at ${last.at}` : 'an edit of the file';
+        throw new RuleEditError(409, 'stale', `${name} was changed since you read it (by ${by}); load it again and redo your edit`, [], current);
       }
-      if (text === before.text) return { info: before.info, change: null, rulesVersion: this.deps.library.loadedVersion };
+      if (before && text === before.text) return { info: before.info, change: null, rulesVersion: this.deps.library.loadedVersion };
       const problems = await this.check(name, text);
       if (problems.length) throw new RuleEditError(422, controlCharacter(text) ? 'not_text' : 'invalid', `${name} is not valid; nothing was changed`, problems);
       await writeAtomic(full, text);
       const errors = await this.deps.library.reload();
       if (errors.length) {
         // Another file changed on disk between the check and the write: put this one back.
-        await writeAtomic(full, before.text);
+        if (before) await writeAtomic(full, before.text);
+        else await rm(full, { force: true });
         await this.deps.library.reload();
         throw new RuleEditError(409, 'changed_meanwhile', 'the rules folder changed while saving; nothing was changed, try again', []);
       }
       const after = await this.read(name);
-      const change = await this.deps.history.record({ file: name, author: options.author, before: { etag: before.info.etag, text: before.text }, after: { etag: after.info.etag, text } });
+      const change = await this.deps.history.record({ file: name, author: options.author, before: before && { etag: before.info.etag, text: before.text }, after: { etag: after.info.etag, text } });
       this.deps.logger.info({ file: name, author: options.author, change: change.change, rulesVersion: this.deps.library.loadedVersion }, 'rule file replaced');
       return { info: after.info, change, rulesVersion: this.deps.library.loadedVersion };
     });
