@@ -10,6 +10,9 @@ import { AssistEngine } from './assist/engine.ts';
 import { LiveFlags } from './assist/live-flags.ts';
 import { LiveSuggester } from './assist/live-suggestions.ts';
 import { followWrapUpDrafts } from './assist/live-wrap-up.ts';
+import { createRulesApi } from './assist/rules/api.ts';
+import { RuleEditor } from './assist/rules/editor.ts';
+import { RuleHistory } from './assist/rules/history.ts';
 import { RuleLibrary } from './assist/rules/library.ts';
 import { createAuthApi } from './auth/api.ts';
 import { Authenticator } from './auth/authenticator.ts';
@@ -119,9 +122,13 @@ export async function startHotline(config: Config, options: StartOptions): Promi
   await knowledge.load();
   knowledge.watch();
 
-  const rules = new RuleLibrary(config.rulesDir, () => new Set(knowledge.current.kb.departments.keys()), log.child({ part: 'rules' }));
+  const departmentIds = () => new Set(knowledge.current.kb.departments.keys());
+  const rules = new RuleLibrary(config.rulesDir, departmentIds, log.child({ part: 'rules' }));
   await rules.load();
   rules.watch();
+  const ruleHistory = new RuleHistory(path.join(config.dataDir, 'rules-history.json'), log.child({ part: 'rules' }));
+  await ruleHistory.open();
+  const ruleEditor = new RuleEditor({ library: rules, history: ruleHistory, departments: departmentIds, logger: log.child({ part: 'rules' }) });
   // Repeat-caller history: the stored calls of the last month, by hashed number, then every call as it ends.
   const callers = new MemoryCallerHistory();
   for (const past of await store.load(Date.now() - HISTORY_WINDOW_MS)) {
@@ -170,6 +177,7 @@ export async function startHotline(config: Config, options: StartOptions): Promi
   }));
   app.use('/api/auth', createAuthApi({ auth, secureCookie: config.auth.secureCookie, sessionTtlMs: config.auth.sessionTtlMs, logger: log.child({ part: 'auth-api' }) }));
   app.use('/api/knowledge', createKnowledgeApi({ library: knowledge, history: knowledgeHistory, auth, logger: log.child({ part: 'knowledge-api' }) }));
+  app.use('/api/rules', createRulesApi({ editor: ruleEditor, version: () => rules.loadedVersion, analyze: (text) => assist.analyze(text, { callerHash: null, atMs: Date.now() }), auth, logger: log.child({ part: 'rules-api' }) }));
   app.use('/console', consolePage());
   app.get('/', (_req, res) => res.redirect('/console'));
 

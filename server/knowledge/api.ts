@@ -4,8 +4,9 @@ import { z } from 'zod';
 import type { Authenticator } from '../auth/authenticator.ts';
 import { readCookie, SESSION_COOKIE } from '../auth/cookie.ts';
 import { editsKnowledge, type Principal } from '../auth/roles.ts';
+import { quoted, tagOf } from '../etag.ts';
 import type { KnowledgeHistory } from './history.ts';
-import { KnowledgeEditError, type KnowledgeLibrary } from './library.ts';
+import { KnowledgeEditError, scenarioEtag, type KnowledgeLibrary } from './library.ts';
 
 /**
  * The managers' REST API for the knowledge base, under `/api/knowledge`:
@@ -20,8 +21,13 @@ import { KnowledgeEditError, type KnowledgeLibrary } from './library.ts';
  *   POST   /search  {text}            what the assist engine suggests for a sentence
  *
  * Every change is validated like the files, written to the scenario's domain file, and in
- * force when the response arrives (hot reload: live calls keep running). Problems come
- * back as 400 with `problems: [{field, problem}]`; 404 and 409 as their names say.
+ * force when the response arrives (hot reload: live calls keep running). Problems come back
+ * as 400 with `problems: [{file, line, field, path?, problem}]`: a problem of the body has
+ * `file: 'request'` and `path`, the field as an array (`['answer', 'conditions', 0]`), for
+ * a form to show the message beside the field; a problem the files would have names its
+ * file and line. 404 and 409 as their names say. GET of one scenario sends its version as
+ * an ETag; a PUT with `If-Match` is refused with 409 when the scenario has changed since
+ * (two managers editing the same scenario); without If-Match the last save wins, as before.
  * Access: a signed-in session (the console's cookie) or the service token as a Bearer
  * token (tools). Everyone signed in may read and search; changes need the role manager or
  * admin, or the service token (401 when not signed in, 403 with the reason otherwise).
@@ -76,7 +82,7 @@ export function createKnowledgeApi(deps: KnowledgeApiDeps): express.Router {
   router.get('/scenarios/:id', (req, res) => {
     const scenario = deps.library.scenario(req.params.id);
     if (!scenario) res.status(404).json({ error: `no scenario ${req.params.id}` });
-    else res.json(scenario);
+    else res.set('etag', quoted(scenarioEtag(scenario))).json(scenario);
   });
 
   router.get('/scenarios/:id/history', (req, res) => {
@@ -92,7 +98,9 @@ export function createKnowledgeApi(deps: KnowledgeApiDeps): express.Router {
   });
 
   router.put('/scenarios/:id', async (req, res) => {
-    res.json(await deps.library.save(req.body, { mode: 'update', id: req.params.id, author: authorOf(res.locals['who'] as Principal) }));
+    const ifMatch = tagOf(req.headers['if-match']);
+    const saved = await deps.library.save(req.body, { mode: 'update', id: req.params.id, author: authorOf(res.locals['who'] as Principal), ...(ifMatch ? { ifMatch } : {}) });
+    res.set('etag', quoted(scenarioEtag(saved))).json(saved);
   });
 
   router.delete('/scenarios/:id', async (req, res) => {
@@ -111,7 +119,7 @@ export function createKnowledgeApi(deps: KnowledgeApiDeps): express.Router {
 
   router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (error instanceof KnowledgeEditError) {
-      res.status(error.status).json({ error: error.message, problems: error.problems.map((p) => ({ file: p.file, line: p.line, field: p.field, problem: p.problem })) });
+      res.status(error.status).json({ error: error.message, problems: error.problems.map((p) => ({ file: p.file, line: p.line, field: p.field, ...(p.file === 'request' && p.place.path ? { path: p.place.path } : {}), problem: p.problem })) });
       return;
     }
     if (error instanceof SyntaxError || (error as { type?: string }).type === 'entity.parse.failed') {

@@ -110,15 +110,19 @@ export function parseYaml<S extends z.ZodType>(file: string, source: string, sch
   const lines = new LineCounter();
   const doc = parseDocument(source, { lineCounter: lines, uniqueKeys: true });
   if (doc.errors.length) {
-    for (const e of doc.errors) errors.push(new KnowledgeError(file, e.linePos?.[0]?.line ?? null, null, e.message.split('\n')[0]!));
+    for (const e of doc.errors) {
+      const at = e.linePos?.[0];
+      errors.push(new KnowledgeError(file, at?.line ?? null, null, e.message.split('\n')[0]!, at ? { column: at.col } : {}));
+    }
     return null;
   }
   const parsed = schema.safeParse(doc.toJS());
   if (parsed.success) return parsed.data;
   for (const issue of parsed.error.issues) {
-    const at = nearestNode(doc, issue.path as (string | number)[]);
-    const line = at ? lines.linePos(at).line : null;
-    errors.push(new KnowledgeError(file, line, fieldName(doc.toJS(), issue.path as (string | number)[]), issue.message));
+    const fieldPath = issue.path as (string | number)[];
+    const at = nearestNode(doc, fieldPath);
+    const pos = at ? lines.linePos(at) : null; // the root (offset 0) names no line
+    errors.push(new KnowledgeError(file, pos?.line ?? null, fieldName(doc.toJS(), fieldPath), issue.message, { path: fieldPath, ...(pos ? { column: pos.col } : {}) }));
   }
   return null;
 }

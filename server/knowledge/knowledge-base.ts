@@ -33,6 +33,14 @@ export interface KnowledgeBase {
   readonly calibration?: Calibration;
 }
 
+/** Where exactly a problem is, when known: for an editor to put the message beside it. */
+export interface ProblemPlace {
+  /** 1-based column of the offending YAML node. */
+  readonly column?: number;
+  /** The field as a path into the document or request body (`['answer', 'conditions', 0]`). */
+  readonly path?: readonly (string | number)[];
+}
+
 /** A problem in the knowledge base, named by file, line and field where they are known. */
 export class KnowledgeError extends Error {
   constructor(
@@ -40,6 +48,7 @@ export class KnowledgeError extends Error {
     readonly line: number | null,
     readonly field: string | null,
     readonly problem: string,
+    readonly place: ProblemPlace = {},
   ) {
     super(`${file}${line ? `:${line}` : ''}${field ? ` › ${field}` : ''}: ${problem}`);
     this.name = 'KnowledgeError';

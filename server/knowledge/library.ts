@@ -9,6 +9,7 @@ import type { KnowledgeHistory } from './history.ts';
 import { KnowledgeError, type KbScenario, type KnowledgeBase } from './knowledge-base.ts';
 import { domainFileSchema, scenarioSchema, type DomainFile, type Scenario } from './schema.ts';
 import { watchFolder } from '../watch-folder.ts';
+import { contentEtag } from '../etag.ts';
 
 /**
  * The live knowledge base: the files in `knowledge/`, validated and indexed. A change —
@@ -114,19 +115,23 @@ export class KnowledgeLibrary extends EventEmitter<{ changed: [KnowledgeVersion]
   }
 
   /** Creates a scenario (`create`) or replaces one (`update`), writes its domain file, reloads and records the change. */
-  save(input: unknown, options: { mode: 'create' | 'update'; id?: string; author: string; domain?: string }): Promise<KbScenario> {
+  save(input: unknown, options: { mode: 'create' | 'update'; id?: string; author: string; domain?: string; ifMatch?: string }): Promise<KbScenario> {
     return this.serialized(async () => {
       // What GET returns may come back as it is: where a scenario lives is ours to say, not the body's.
       const { domain: _domain, file: _file, sample: _sample, ...body } = (input ?? {}) as Record<string, unknown>;
       const parsed = scenarioSchema(new Set(this.current.kb.departments.keys())).safeParse(body);
       if (!parsed.success) {
-        throw new KnowledgeEditError(400, 'the scenario is not valid', parsed.error.issues.map((i) => new KnowledgeError('request', null, i.path.join('.') || '(root)', i.message)));
+        throw new KnowledgeEditError(400, 'the scenario is not valid', parsed.error.issues.map((i) => new KnowledgeError('request', null, i.path.join('.') || '(root)', i.message, { path: i.path as (string | number)[] })));
       }
       const scenario = parsed.data;
       if (options.id !== undefined && options.id !== scenario.id) throw new KnowledgeEditError(400, `the body's id ${scenario.id} is not the id in the URL (${options.id})`);
       const before = this.scenario(scenario.id);
       if (options.mode === 'create' && before) throw new KnowledgeEditError(409, `scenario ${scenario.id} already exists`);
       if (options.mode === 'update' && !before) throw new KnowledgeEditError(404, `no scenario ${scenario.id}`);
+      // An editor that read an older version would silently undo someone else's change.
+      if (before && options.ifMatch !== undefined && options.ifMatch !== '*' && options.ifMatch !== scenarioEtag(before)) {
+        throw new KnowledgeEditError(409, `scenario ${scenario.id} was changed since it was read (by ${this.history.list(scenario.id).at(-1)?.author ?? 'an edit of its file'}); load it again`);
+      }
       const file = before?.file ?? `${SCENARIOS_DIR}/${scenario.id.split('.')[0]}.yaml`;
       await this.rewrite(file, options.domain ?? before?.domain, (domain) => {
         const at = domain.scenarios.findIndex((s) => s.id === scenario.id);
@@ -203,6 +208,11 @@ export class KnowledgeLibrary extends EventEmitter<{ changed: [KnowledgeVersion]
 
 function failWith(errors: KnowledgeError[]): never {
   throw new KnowledgeEditError(400, 'the domain file does not load as it is; fix it first', errors);
+}
+
+/** A scenario's version, as the API's ETag: changes whenever what is stored of it changes. */
+export function scenarioEtag(s: KbScenario): string {
+  return contentEtag(JSON.stringify(strip(s)));
 }
 
 /** The scenario as stored in its file (without where it came from). */

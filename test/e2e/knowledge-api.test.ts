@@ -126,6 +126,28 @@ describe('knowledge REST API', () => {
     expect((await send('GET', '/scenarios/pets.cat')).status).toBe(404);
   });
 
+  it('names each bad field by its path, for a form to show the message beside the field', async () => {
+    const broken = await send('POST', '/scenarios', { ...dogLicence, id: 'pets.cat', answer: { conditions: [''] }, spoken: '' });
+    expect(broken.status).toBe(400);
+    expect(broken.body.problems).toEqual(expect.arrayContaining([
+      { file: 'request', line: null, field: 'answer.conditions.0', path: ['answer', 'conditions', 0], problem: 'must not be empty' },
+      { file: 'request', line: null, field: 'spoken', path: ['spoken'], problem: 'must not be empty' },
+    ]));
+  });
+
+  it('refuses with 409 an edit made from a version someone else has changed since (If-Match)', async () => {
+    const read = await fetch(`${t.url}/api/knowledge/scenarios/gjj.loan`, { headers: { authorization: `Bearer ${t.config.consoleToken}` } });
+    const etag = read.headers.get('etag')!;
+    expect(etag).toMatch(/^"[0-9a-f]{20}"$/);
+    const { domain: _domain, file: _file, sample: _sample, ...loan } = await read.json();
+    const first = await send('PUT', '/scenarios/gjj.loan', { ...loan, title: '公积金贷款（第一次修改）' }, { 'if-match': etag });
+    expect(first.status).toBe(200);
+    const stale = await send('PUT', '/scenarios/gjj.loan', { ...loan, title: '公积金贷款（过期的修改）' }, { 'if-match': etag });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error).toMatch(/changed since it was read \(by console-token\)/);
+    expect((await send('GET', '/scenarios/gjj.loan')).body.title).toBe('公积金贷款（第一次修改）');
+  });
+
   it('takes an edit while a call is live without disturbing the call', async () => {
     const client = await consoleClient(t.url, await t.signIn('super'));
     try {

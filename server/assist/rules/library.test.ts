@@ -65,6 +65,26 @@ describe('rules are data: validated files, the last good set stays in force', ()
     expect(library.current.repeat.frequent).toEqual([{ calls: 4, withinHours: 12 }]);
   });
 
+  it('judges a proposed text with the rest of the set without reading it from disk', async () => {
+    const result = await loadRules(dir, DEPARTMENTS, { 'repeat.yaml': 'frequent: [oops\n' });
+    expect('errors' in result && result.errors[0]!.message).toMatch(/^repeat\.yaml:\d+/);
+    expect('rules' in (await loadRules(dir, DEPARTMENTS))).toBe(true);
+  });
+
+  it('counts no new version when a reload finds the rules unchanged, and runs reloads one after another', async () => {
+    const library = new RuleLibrary(dir, () => DEPARTMENTS, silentLogger);
+    await library.load();
+    const first = library.current;
+    expect(await Promise.all([library.reload(), library.reload()])).toEqual([[], []]);
+    expect(library.current).toBe(first);
+    expect(library.loadedVersion).toBe(1);
+    const file = path.join(dir, 'repeat.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('show: 5', 'show: 6'));
+    await library.reload();
+    expect(library.loadedVersion).toBe(2);
+    expect(library.current.repeat.show).toBe(6);
+  });
+
   it('refuses to start without any good rules', async () => {
     await rm(path.join(dir, 'abuse.yaml'));
     await expect(new RuleLibrary(dir, () => DEPARTMENTS, silentLogger).load()).rejects.toThrow(/abuse\.yaml: missing/);

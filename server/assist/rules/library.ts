@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -57,14 +58,21 @@ const FILES = {
   examples: ['examples.yaml', examplesFileSchema],
 } as const satisfies Record<keyof Rules, readonly [string, z.ZodType]>;
 
+/** The rule files, by name, in the order they load. */
+export const RULE_FILES: readonly string[] = Object.values(FILES).map(([file]) => file);
+
 export type RulesLoad = { rules: Rules } | { errors: KnowledgeError[] };
 
-/** Reads and validates the rules folder; department ids must be in `departments`. */
-export async function loadRules(dir: string, departments: ReadonlySet<string>): Promise<RulesLoad> {
+/**
+ * Reads and validates the rules folder; department ids must be in `departments`.
+ * `replacing` gives some files' text instead of the disk's: a proposed edit is judged
+ * with the rest of the set before anything is written.
+ */
+export async function loadRules(dir: string, departments: ReadonlySet<string>, replacing: Readonly<Record<string, string>> = {}): Promise<RulesLoad> {
   const errors: KnowledgeError[] = [];
   const loaded: Partial<Record<keyof Rules, unknown>> = {};
   for (const [key, [file, schema]] of Object.entries(FILES) as [keyof Rules, readonly [string, z.ZodType]][]) {
-    const source = await readFile(path.join(dir, file), 'utf8').catch(() => null);
+    const source = replacing[file] ?? (await readFile(path.join(dir, file), 'utf8').catch(() => null));
     if (source === null) {
       errors.push(new KnowledgeError(file, null, null, 'missing or unreadable'));
       continue;
@@ -87,6 +95,8 @@ export class RuleLibrary {
   private rules: Rules | null = null;
   private stopWatching: (() => void) | null = null;
   private version = 0;
+  private reloads: Promise<unknown> = Promise.resolve();
+  private fingerprint = '';
 
   constructor(
     readonly dir: string,
@@ -108,15 +118,29 @@ export class RuleLibrary {
     if (!this.rules) throw new KnowledgeError(this.dir, null, null, errors.map((e) => e.message).join('; '));
   }
 
-  /** Reads the folder again; returns the problems of a refused version (none when it was taken). */
-  async reload(): Promise<KnowledgeError[]> {
+  /**
+   * Reads the folder again; returns the problems of a refused version (none when it was taken).
+   * Reloads run one after another: one that read the files before a write must not finish
+   * after the write's own reload and put the older rules back in force.
+   */
+  reload(): Promise<KnowledgeError[]> {
+    const run = this.reloads.then(() => this.build());
+    this.reloads = run.catch(() => undefined);
+    return run;
+  }
+
+  private async build(): Promise<KnowledgeError[]> {
     const result = await loadRules(this.dir, this.departments());
     if ('errors' in result) {
       for (const e of result.errors) this.log.error({ file: e.file, line: e.line, field: e.field }, `rules refused: ${e.problem}${this.rules ? ' (the last good rules stay in force)' : ''}`);
       return result.errors;
     }
+    // Our own writes (the rules API) wake the watcher too: unchanged rules are not a new version.
+    const fingerprint = createHash('sha256').update(JSON.stringify(result.rules)).digest('hex');
+    if (this.rules && fingerprint === this.fingerprint) return [];
     // Compiles (and trains on the examples) now, so no caller's words wait for it.
     compile(result.rules);
+    this.fingerprint = fingerprint;
     this.rules = result.rules;
     this.version++;
     this.log.info({ version: this.version }, 'rules loaded');
