@@ -39,9 +39,9 @@ export function attachFeed(nsp: ReturnType<ConsoleServer['of']>, deps: FeedDeps)
     toCall(call.callSid).emit('call:updated', summarize(call));
   });
   registry.on('ivr', (call, step) => toCall(call.callSid).emit('call:ivr', { callSid: call.callSid, step }));
-  // Volatile: a partial is stale once the next one comes, so a busy or dropped socket skips it, and
-  // connection-state recovery never stores or replays it (the final that replaces it is replayed).
-  const partials = new PartialPacer<TranscriptLine>(PARTIAL_INTERVAL_MS, (line) => toCall(line.callSid).volatile.emit('transcript:partial', line));
+  // Not volatile (see partial-pacer.ts): the pacer bounds them instead. A partial replayed after a
+  // reconnect is harmless: the page replaces it with the next one or the final.
+  const partials = new PartialPacer<TranscriptLine>(PARTIAL_INTERVAL_MS, (line) => toCall(line.callSid).emit('transcript:partial', line));
   registry.on('transcript', (call, r) => {
     const line = { callSid: call.callSid, speaker: r.speaker, text: r.text, final: r.final, offsetMs: r.offsetMs, durationMs: r.durationMs };
     if (!r.final) return partials.partial(line);
