@@ -132,7 +132,8 @@ const vetoResults = floors.map((below) => {
 
 // A threshold per flag: the whole engine on every held-out line (tuning sets and written
 // sections), keeping each learned judgement down to 0.05, then for each flag the threshold
-// that gives the most recall at a precision of 0.95 or better (the target). Rule-raised
+// that gives the most recall at a precision of 0.95 or better (the target), or else the
+// best balance of the two. Rule-raised
 // flags count whatever the threshold.
 const CANDIDATES = [0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85];
 const heldOut: Case[][] = [
@@ -162,15 +163,16 @@ const countAt = (flag: string, t: number) => {
 };
 const TARGET_PRECISION = 0.95;
 const precisionOf = ({ tp, fp }: { tp: number; fp: number }) => (tp + fp ? tp / (tp + fp) : 1);
-const f1 = ({ tp, fp, fn }: { tp: number; fp: number; fn: number }) => (2 * tp) / (2 * tp + fp + fn || 1);
+const balanced = (n: { tp: number; fp: number; fn: number }) => Math.min(precisionOf(n), n.tp / (n.tp + n.fn || 1));
 const chosen: Record<string, number> = {};
 const total = { global: { tp: 0, fp: 0, fn: 0 }, perFlag: { tp: 0, fp: 0, fn: 0 } };
 for (const flag of [...new Set(examples.examples.flatMap((e) => e.flags))].sort()) {
-  // The most recall that keeps the flag's precision at TARGET_PRECISION; failing that, the best F1.
+  // The most recall that keeps the flag's precision at TARGET_PRECISION; failing that, the
+  // threshold where the lower of recall and precision is highest (both targets are 0.95).
   const precise = CANDIDATES.filter((t) => precisionOf(countAt(flag, t)) >= TARGET_PRECISION);
   let best = precise[0] ?? CANDIDATES[0]!;
   if (precise.length) for (const t of precise) best = countAt(flag, t).tp > countAt(flag, best).tp ? t : best;
-  else for (const t of CANDIDATES) if (f1(countAt(flag, t)) >= f1(countAt(flag, best))) best = t;
+  else for (const t of CANDIDATES) if (balanced(countAt(flag, t)) >= balanced(countAt(flag, best))) best = t;
   chosen[flag] = best;
   for (const [k, t] of [['global', examples.threshold], ['perFlag', best]] as const) {
     const n = countAt(flag, t);

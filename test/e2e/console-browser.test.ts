@@ -175,7 +175,15 @@ describe('console page in a real browser', () => {
     const top = await page.locator('#flags .flag[data-top]').getAttribute('data-key');
     expect(top).not.toBe('abuse.insult');
     await page.keyboard.press('c');
-    await page.locator(`#flags .flag[data-key="${top}"][data-decision="confirmed"]`).waitFor({ timeout: 5000 });
+    // Generous under a loaded CI machine; if it never comes, say what the page said instead.
+    await page
+      .locator(`#flags .flag[data-key="${top}"][data-decision="confirmed"]`)
+      .waitFor({ timeout: 15_000 })
+      .catch(async (error: Error) => {
+        const said = await page.locator('#alerts').textContent().catch(() => '');
+        const flags = await page.locator('#flags .flag').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-key')}:${e.getAttribute('data-decision') ?? '-'}${e.hasAttribute('data-top') ? '*' : ''}`));
+        throw new Error(`${error.message}\nflags on the page: ${flags.join(' ')}; alerts: ${said}; focus: ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120))}`);
+      });
     expect(t.hotline.registry.get(call.callSid)?.flags?.find((f) => f.key === top)?.decision?.decision).toBe('confirmed');
     await running;
     expect(errors).toEqual([]);

@@ -88,6 +88,22 @@ describe('flag detectors', () => {
     expect(flagsOf('朋友借了我五万块钱一直不还，你们帮我要回来')).toContain('unreasonable.judicial_route');
   });
 
+  it('tells an emergency now from words of one that is not: hyperbole, a gas meter, a threat for later, help already gone, a what-if', () => {
+    for (const text of [
+      '这个天气热得我想死，每天等公交晒半个小时，站台能不能装个遮阳棚',
+      '我家燃气卡充了钱插进去还是没气了，是卡坏了还是表坏了',
+      '燃气热水器打着火一会儿就灭了，找燃气公司还是厂家修',
+      '刚才小区门口有个老人晕倒，120已经拉走了，我想反映那个台阶太高没有扶手',
+      '如果家里老人突然晕倒了，是打120还是打你们12345',
+      '我听说有人打12345骂接线员，你们辛苦了，我想问问垃圾分类的时间',
+    ]) expect(flagsOf(text), text).not.toContain('urgent.emergency');
+    // A threat of a knife tomorrow is a threat to staff (the supervisor hears of it), not an emergency now.
+    expect(flagsOf('信不信我明天拿刀上你们办公室，把那个经办的给剁了')).toEqual(['abuse.threat']);
+    for (const text of ['有人拿着刀在砍人，就在楼下，快来', '我爸倒在地上没气了', '我真的想死，活不下去了', '累得我想死，活着真没意思，药都准备好了']) {
+      expect(flagsOf(text), text).toContain('urgent.emergency');
+    }
+  });
+
   it('drops a rule-raised flag the examples all but rule out, but never an emergency', () => {
     // GIVEN examples where a word a rule keys on (算命, 着火) is only ever the setting of an ordinary complaint.
     const counter = [
