@@ -43,6 +43,19 @@ describe('console page in a real browser', () => {
     }
     return undefined;
   }
+  /**
+   * Waits for what an operator's action shows once the server answered it: generously, as a
+   * loaded CI machine may be slow, and if it never comes, says what the page showed instead.
+   */
+  async function shown(page: Page, what: ReturnType<Page['locator']>): Promise<void> {
+    await what.waitFor({ timeout: 15_000 }).catch(async (error: Error) => {
+      const said = await page.locator('#alerts').textContent().catch(() => '');
+      const link = await page.locator('#connection').getAttribute('data-state').catch(() => '?');
+      const flags = await page.locator('#flags .flag').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-key')}:${e.getAttribute('data-decision') ?? '-'}${e.hasAttribute('data-top') ? '*' : ''}`));
+      await page.screenshot({ path: 'test-artifacts/console-browser-failure.png' }).catch(() => undefined);
+      throw new Error(`${error.message}\nlink: ${link}; flags on the page: ${flags.join(' ')}; alerts: ${said}; focus: ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120))}`);
+    });
+  }
   afterAll(async () => {
     await browser?.close();
     await t?.close();
@@ -163,9 +176,9 @@ describe('console page in a real browser', () => {
     await page.locator('#alerts p', { hasText: '威胁' }).waitFor({ timeout: 5000 });
     // The operator asks for the supervisor about it: once the server took it (ack), the flag says so.
     await insult.locator('button.alert-supervisor').click();
-    await insult.locator('.alerted', { hasText: '已提醒班长' }).waitFor({ timeout: 5000 });
+    await shown(page, insult.locator('.alerted', { hasText: '已提醒班长' }));
     await insult.locator('button.dismissed').click();
-    await page.locator('#flags .flag[data-key="abuse.insult"][data-decision="dismissed"]').waitFor({ timeout: 5000 });
+    await shown(page, page.locator('#flags .flag[data-key="abuse.insult"][data-decision="dismissed"]'));
     expect(t.hotline.registry.get(call.callSid)?.flags?.find((f) => f.key === 'abuse.insult')?.decision?.decision).toBe('dismissed');
     // The keyboard: ? lists the shortcuts, Esc closes the list, C confirms the most urgent open flag.
     await page.keyboard.press('?');
@@ -175,15 +188,7 @@ describe('console page in a real browser', () => {
     const top = await page.locator('#flags .flag[data-top]').getAttribute('data-key');
     expect(top).not.toBe('abuse.insult');
     await page.keyboard.press('c');
-    // Generous under a loaded CI machine; if it never comes, say what the page said instead.
-    await page
-      .locator(`#flags .flag[data-key="${top}"][data-decision="confirmed"]`)
-      .waitFor({ timeout: 15_000 })
-      .catch(async (error: Error) => {
-        const said = await page.locator('#alerts').textContent().catch(() => '');
-        const flags = await page.locator('#flags .flag').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-key')}:${e.getAttribute('data-decision') ?? '-'}${e.hasAttribute('data-top') ? '*' : ''}`));
-        throw new Error(`${error.message}\nflags on the page: ${flags.join(' ')}; alerts: ${said}; focus: ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120))}`);
-      });
+    await shown(page, page.locator(`#flags .flag[data-key="${top}"][data-decision="confirmed"]`));
     expect(t.hotline.registry.get(call.callSid)?.flags?.find((f) => f.key === top)?.decision?.decision).toBe('confirmed');
     await running;
     expect(errors).toEqual([]);

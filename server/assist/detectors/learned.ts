@@ -1,7 +1,7 @@
 import type { Flag } from '../flag.ts';
 import type { CompiledRules } from '../rules/compiled.ts';
 import type { LearnedFlag } from '../rules/schema.ts';
-import { firstMatch } from '../rules/signal.ts';
+import { firstMatch, type Signal } from '../rules/signal.ts';
 import { hasKnownRequest } from './no-request.ts';
 import { deniesUrgency } from './urgent.ts';
 import type { Utterance } from './utterance.ts';
@@ -32,10 +32,21 @@ export function detectLearned(u: Utterance, rules: CompiledRules, raised: readon
     if (kind === 'no_request' && hasKnownRequest(u) && probability < SURE) continue;
     if (reported && (flag === 'abuse.insult' || flag === 'abuse.threat')) continue;
     if (kind === 'unreasonable' && firstMatch(rules.unreasonable.find((c) => c.category === category)?.unless ?? [], u.text)) continue;
+    // A rule of the category that saw these words and ruled them out (拿刀 … 切菜) is not overruled.
+    if (signalsOf(kind, category, rules).some((signal) => signal.excludes(u.text))) continue;
     const made = flagOf(kind, category, rules);
     if (made) out.push({ ...made, evidence: evidence.length ? evidence : [u.text.slice(0, 40)], learned: Math.round(probability * 100) / 100 });
   }
   return out;
+}
+
+/** The rules' signals for a flag, whose exclusions the examples respect. */
+function signalsOf(kind: string, category: string, rules: CompiledRules): readonly Signal[] {
+  if (kind === 'urgent') return rules.urgent.find((c) => c.category === category)?.signals ?? [];
+  if (kind === 'unreasonable') return rules.unreasonable.find((c) => c.category === category)?.signals ?? [];
+  if (kind === 'abuse') return rules.abuseSignals[category as 'insult' | 'threat' | 'sexual'] ?? [];
+  if (kind === 'no_request') return rules.chatOnly;
+  return [];
 }
 
 function flagOf(kind: string, category: string, rules: CompiledRules): Omit<Flag, 'evidence'> | null {

@@ -57,6 +57,15 @@ export class Signal {
     }
     return [...new Set(evidence.filter(Boolean))];
   }
+
+  /**
+   * Whether the signal would fire on `text` but one of its `none` patterns rules it out: the
+   * rule has judged these words and said "not this" (拿刀 … 切菜).
+   */
+  excludes(text: string): boolean {
+    if (!this.none.some((r) => r.test(text))) return false;
+    return this.all.every((r) => r.test(text)) && (!this.any.length || this.any.some((r) => r.test(text)));
+  }
 }
 
 /** The first signal of a list that fires, with its evidence. */
