@@ -66,6 +66,8 @@ export class LiveFlags extends EventEmitter<{ update: [FlagsUpdate]; alert: [Sup
     registry.on('started', (call) => this.started(call));
     analyses.on('analysis', (a) => this.analysed(a));
     registry.on('ended', (call) => this.ended(call));
+    // An ended call's flags stay decidable while the call can be found (the operator's after-call work).
+    registry.on('forgotten', (callSid) => this.calls.delete(callSid));
   }
 
   /** The flags on a call now (for a console opening it mid-call). */
@@ -73,7 +75,10 @@ export class LiveFlags extends EventEmitter<{ update: [FlagsUpdate]; alert: [Sup
     return [...(this.calls.get(callSid)?.flags.values() ?? [])];
   }
 
-  /** The operator confirms or dismisses a flag; the decision is stored on the call. Returns the flag, or null if there is none. */
+  /**
+   * The operator confirms or dismisses a flag, during the call or after it (while it can be
+   * found); the decision is stored on the call. Returns the flag, or null if there is none.
+   */
   decide(call: CallRecord, key: string, decision: 'confirmed' | 'dismissed', by: string): LiveFlag | null {
     const state = this.calls.get(call.callSid);
     const flag = state?.flags.get(key);
@@ -179,7 +184,6 @@ export class LiveFlags extends EventEmitter<{ update: [FlagsUpdate]; alert: [Sup
   }
 
   private ended(call: CallRecord): void {
-    this.calls.delete(call.callSid);
     this.engine.remember({ callerHash: call.callerHash, atMs: Date.parse(call.startedAt), scenarioId: call.topic ?? call.selfService?.scenarioId ?? null, place: call.place ?? null, outcome: call.endReason ?? null });
   }
 }

@@ -31,6 +31,8 @@ export interface CallEvents {
   steppedIn: [call: CallRecord, record: StepInRecord];
   /** A supervisor took the call over, or Twilio reported how their leg went. */
   takenOver: [call: CallRecord];
+  /** An ended call left the window in which it can still be found (`keepEndedMs`). */
+  forgotten: [callSid: string];
 }
 
 /** The end reason of a call a supervisor ended. */
@@ -163,7 +165,9 @@ export class CallRegistry extends EventEmitter<CallEvents> {
     if (update.topic !== undefined) call.topic = update.topic;
     if (update.place !== undefined) call.place = update.place;
     if (update.flags !== undefined) call.flags = update.flags;
-    this.changed(call);
+    // A flag decided after the caller hung up: the record is saved, the call is not live again.
+    if (call.state === 'ended') this.options.store.save(call);
+    else this.changed(call);
   }
 
   /** The wrap-up draft, as the assist engine makes it from the caller's words. */
@@ -327,6 +331,7 @@ export class CallRegistry extends EventEmitter<CallEvents> {
     for (const [sid, old] of this.ended) {
       if (Date.parse(old.endedAt ?? old.startedAt) >= cutoff && this.ended.size <= MAX_ENDED_KEPT) break;
       this.ended.delete(sid);
+      this.emit('forgotten', sid);
     }
   }
 

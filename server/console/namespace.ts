@@ -71,12 +71,13 @@ const NO_RECENT_CALL = 'no live or recently ended call with that CallSid';
 const NOT_YOURS = 'that call is not assigned to you';
 const READ_ONLY = 'the service token watches calls and cannot act on them; sign in';
 
-type Action = 'read' | 'act' | 'wrapup';
+/** `decide`: acting on a call that may have ended meanwhile (deciding a flag, asking the supervisors about it). */
+type Action = 'read' | 'act' | 'decide' | 'wrapup';
 
 /** Why `who` may not read (or act on, or wrap up) the call, or null when they may. */
 function refusal(who: Principal, call: CallRecord, action: Action): string | null {
   if (action === 'wrapup') return wrapUpRefusal(who, call);
-  if (action === 'act' && who.kind === 'service') return READ_ONLY;
+  if ((action === 'act' || action === 'decide') && who.kind === 'service') return READ_ONLY;
   if (!seesAllCalls(who.role) && call.operator?.userId !== who.userId) return NOT_YOURS;
   return null;
 }
@@ -162,7 +163,7 @@ export function attachConsole(io: ConsoleServer, deps: ConsoleDeps): void {
 
     socket.on('flag:decide', (request, ack) => {
       if (typeof ack !== 'function') return;
-      const found = forCall(me, flagDecision, request, 'act');
+      const found = forCall(me, flagDecision, request, 'decide');
       if ('error' in found) return ack({ ok: false, error: found.error });
       const { call, data } = found;
       const flag = deps.flags.decide(call, data.key, data.decision, me.username);
@@ -188,7 +189,7 @@ export function attachConsole(io: ConsoleServer, deps: ConsoleDeps): void {
 
     socket.on('call:escalate', (request, ack) => {
       if (typeof ack !== 'function') return;
-      const found = forCall(me, escalation, request, 'act');
+      const found = forCall(me, escalation, request, 'decide');
       if ('error' in found) return ack({ ok: false, error: found.error });
       const { call, data } = found;
       const flag = deps.flags.current(call.callSid).find((f) => f.key === data.key);

@@ -67,6 +67,12 @@ describe('live flags on the console', () => {
     expect(t.hotline.registry.get(call.callSid)?.flags?.[0]?.heard).toContain(abuse);
     expect(await client.socket.timeout(5000).emitWithAck('flag:decide', { callSid: call.callSid, key: 'urgent.emergency', decision: 'confirmed' })).toMatchObject({ ok: false });
     await running;
+    // After the caller hung up, in the operator's after-call work, a flag can still be decided.
+    await until(() => client.ended.has(call.callSid), 10_000, 'the call to end');
+    expect(t.hotline.registry.get(call.callSid)).toBeUndefined();
+    const later = await client.socket.timeout(5000).emitWithAck('flag:decide', { callSid: call.callSid, key: 'abuse.insult', decision: 'confirmed' });
+    expect(later).toMatchObject({ ok: true, flag: { key: 'abuse.insult', script: expect.stringContaining('文明'), decision: { decision: 'confirmed' } } });
+    expect(t.hotline.registry.find(call.callSid)?.flags?.find((f) => f.key === 'abuse.insult')?.decision?.decision).toBe('confirmed');
     client.close();
   }, 60_000);
 
