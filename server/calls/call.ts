@@ -199,7 +199,7 @@ export interface CallRecord {
 }
 
 /** The transfer that took the caller to an emergency service, if one did. */
-export function transferredTo(call: Pick<CallRecord, 'transfers'>): TransferRecord | undefined {
+export function transferredTo(call: { readonly transfers?: readonly TransferRecord[] | undefined }): TransferRecord | undefined {
   return call.transfers?.find((t) => !t.error);
 }
 
