@@ -206,6 +206,7 @@ export async function startHotline(config: Config, options: StartOptions): Promi
     transfer: (call, service, dialTo) => callControl.redirect(call, emergencyTransferTwiml(service, dialTo)),
     knowsScenario: (id) => knowledge.scenario(id) !== undefined,
     knowsDepartment: (id) => knowledge.current.kb.departments.has(id),
+    consoleOrigins: () => [...(publicUrl ? [new URL(publicUrl).origin] : []), ...config.consoleOrigins],
     info: { speech: config.speech.provider, version: VERSION }, metrics, logger: log.child({ part: 'console' }) });
 
   const media = new MediaStreamServer({

@@ -14,6 +14,7 @@ import { CallControlError } from '../telephony/call-control.ts';
 import { CONSOLE_NAMESPACE, type CallDetail, type ClientToServerEvents, type ServerInfo, type ServerToClientEvents, type SocketData } from './contract.ts';
 import { attachFeed } from './feed.ts';
 import { authenticateSockets } from './handshake.ts';
+import { refuseForeignOrigins } from './origin.ts';
 import { StepIns } from './step-in.ts';
 import { Transfers } from './transfer.ts';
 import { callRoom, SUPERVISORS, userRoom } from './rooms.ts';
@@ -49,6 +50,8 @@ export interface ConsoleDeps {
   readonly knowsScenario: (id: string) => boolean;
   /** Whether a department id is in the responsibility list (departments.tsv). */
   readonly knowsDepartment: (id: string) => boolean;
+  /** Origins whose pages may open a console socket besides the request's own host (PUBLIC_URL's, CONSOLE_ORIGINS). */
+  readonly consoleOrigins: () => readonly string[];
   readonly info: ServerInfo;
   readonly metrics: Metrics;
   readonly logger: Logger;
@@ -90,6 +93,7 @@ function refusal(who: Principal, call: CallRecord, action: Action): string | nul
 export function attachConsole(io: ConsoleServer, deps: ConsoleDeps): void {
   const nsp = io.of(CONSOLE_NAMESPACE);
   const { registry, dispatcher } = deps;
+  refuseForeignOrigins(nsp, { allowed: deps.consoleOrigins, logger: deps.logger });
   authenticateSockets(nsp, deps.auth, deps.logger);
   attachFeed(nsp, deps);
   const stepIns = new StepIns({ registry, takeOver: deps.takeOver, hangUp: deps.hangUp, logger: deps.logger });
