@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TransferRequest } from '../../server/console/contract.ts';
+import { STEP_IN_REFUSED } from '../../server/console/step-in.ts';
 import { TRANSFER_REFUSED } from '../../server/console/transfer.ts';
 import { ACCOUNT_SID, startTestHotline, until, type TestHotline } from '../support/hotline.ts';
 import { hangUp, hear, MENU, queueCall, sidOf } from '../support/queued-call.ts';
@@ -100,6 +101,9 @@ describe('transferring a caller to 110 / 119 / 120', () => {
     expect(emergencyFlag()!.decision).toMatchObject({ decision: 'confirmed', by: 'top3' });
     // Once transferred, it cannot be transferred again.
     expect(await transfer(board, { callSid: sid, to: '110' })).toEqual({ ok: false, error: TRANSFER_REFUSED.done('120', 'top3') });
+    // Nor taken over (that would take the caller away from 120), nor its operator alerted: they no longer have it.
+    expect(await board.socket.timeout(5000).emitWithAck('call:step-in', { callSid: sid, action: 'take_over' })).toEqual({ ok: false, error: STEP_IN_REFUSED.transferred('120') });
+    expect(await board.socket.timeout(5000).emitWithAck('call:step-in', { callSid: sid, action: 'alert_operator', message: '注意' })).toEqual({ ok: false, error: STEP_IN_REFUSED.noOperator });
 
     // The record reaches the store with the call.
     await hangUp(t, sid);
