@@ -23,6 +23,7 @@ describe('an operator transferring an emergency call from the console', () => {
     api = await startTwilioApi();
     [t, browser] = await Promise.all([startTestHotline({ TWILIO_API_BASE_URL: api.url, EMERGENCY_DIAL_120: '+862012000120' }), launchChromium()]);
     await t.hotline.users.add({ username: 'zuoxi', role: 'operator', displayName: '李坐席', password: 'zuoxi-password' });
+    await t.hotline.users.add({ username: 'banzhang', role: 'supervisor', displayName: '王班长', password: 'banzhang-password' });
     await mkdir(artifacts, { recursive: true });
   });
   afterAll(async () => {
@@ -89,6 +90,15 @@ describe('an operator transferring an emergency call from the console', () => {
     await page.locator('#alerts p', { hasText: '已转接：转120（急救） · +86 138****1234' }).waitFor();
     expect(await buttons.count()).toBe(0);
     await page.locator('#op-state-box[data-state="after_call_work"]').waitFor();
+    // The supervisors' wallboard says where the caller went, and offers no take-over of them.
+    const board = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await board.goto(`${t.url}/console#/wallboard`);
+    await board.fill('#username', 'banzhang');
+    await board.fill('#password', 'banzhang-password');
+    await board.click('#login button[type="submit"]');
+    const row = board.locator(`#wb-calls tr[data-call-sid="${sid}"]`);
+    expect(await row.locator('.who[data-transferred="120"]').textContent()).toBe('已转120（李坐席）');
+    await board.close();
     expect(t.hotline.registry.get(sid)!.transfers!.map((x) => [x.to, x.dialed, x.by, x.error ?? null])).toEqual([
       ['120', '+862012000120', 'zuoxi', 'Twilio answered 500: the caller is still with you; try again or dial the number yourself'],
       ['120', '+862012000120', 'zuoxi', null],
