@@ -179,7 +179,7 @@ describe('console page in a real browser', () => {
     await shown(page, insult.locator('.alerted', { hasText: '已提醒班长' }));
     await insult.locator('button.dismissed').click();
     await shown(page, page.locator('#flags .flag[data-key="abuse.insult"][data-decision="dismissed"]'));
-    expect(t.hotline.registry.get(call.callSid)?.flags?.find((f) => f.key === 'abuse.insult')?.decision?.decision).toBe('dismissed');
+    expect(t.hotline.registry.find(call.callSid)?.flags?.find((f) => f.key === 'abuse.insult')?.decision?.decision).toBe('dismissed');
     // The keyboard: ? lists the shortcuts, Esc closes the list, C confirms the most urgent open flag.
     await page.keyboard.press('?');
     await page.locator('#shortcut-help', { hasText: '快捷键' }).waitFor();
@@ -189,7 +189,7 @@ describe('console page in a real browser', () => {
     expect(top).not.toBe('abuse.insult');
     await page.keyboard.press('c');
     await shown(page, page.locator(`#flags .flag[data-key="${top}"][data-decision="confirmed"]`));
-    expect(t.hotline.registry.get(call.callSid)?.flags?.find((f) => f.key === top)?.decision?.decision).toBe('confirmed');
+    expect(t.hotline.registry.find(call.callSid)?.flags?.find((f) => f.key === top)?.decision?.decision).toBe('confirmed');
     await running;
     expect(errors).toEqual([]);
   }, 60_000);
