@@ -33,6 +33,21 @@ describe('config', () => {
     expect(error({ LOG_LEVEL: 'loud' }).message).toMatch(/^LOG_LEVEL: /);
   });
 
+  it('dials 110 / 119 / 120 by default, or the number or SIP address configured, and refuses anything else', () => {
+    expect(loadConfig({}).emergencyDial).toEqual({ '110': '110', '119': '119', '120': '120' });
+    const config = loadConfig({ EMERGENCY_DIAL_110: '+862161100110', EMERGENCY_DIAL_120: 'sip:120@sbc.example.gov.cn' });
+    expect(config.emergencyDial).toEqual({ '110': '+862161100110', '119': '119', '120': 'sip:120@sbc.example.gov.cn' });
+    expect(error({ EMERGENCY_DIAL_119: 'fire dept' }).message).toBe('EMERGENCY_DIAL_119: expected a phone number (110, +861012345678) or a SIP address (sip:110@gw.example.gov.cn)');
+    expect(error({ EMERGENCY_DIAL_110: '<Number>110</Number>' }).variable).toBe('EMERGENCY_DIAL_110');
+  });
+
+  it('takes the extra console origins as a comma-separated list of origins', () => {
+    expect(loadConfig({}).consoleOrigins).toEqual([]);
+    expect(loadConfig({ CONSOLE_ORIGINS: 'http://localhost:5173, https://desk.example.gov.cn' }).consoleOrigins).toEqual(['http://localhost:5173', 'https://desk.example.gov.cn']);
+    expect(error({ CONSOLE_ORIGINS: 'http://localhost:5173/console' }).variable).toBe('CONSOLE_ORIGINS');
+    expect(error({ CONSOLE_ORIGINS: 'localhost:5173' }).variable).toBe('CONSOLE_ORIGINS');
+  });
+
   it('chooses Azure when a speech key is given, and never starts the emulator then', () => {
     const config = loadConfig({ SPEECH_KEY: 'secret', SPEECH_REGION: 'chinaeast2' });
     expect(config.speech).toMatchObject({ provider: 'azure', key: 'secret', region: 'chinaeast2', language: 'zh-CN' });

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import type { EmergencyService } from './calls/call.ts';
 
 /**
  * The server's settings, read once from the environment at boot.
@@ -37,6 +38,13 @@ export interface Config {
   readonly demoIntervalMs: number;
   /** How long the server keeps a dropped console socket's rooms and missed events (socket.io connection-state recovery). */
   readonly consoleRecoveryMs: number;
+  /**
+   * What Twilio dials when a call is transferred to 110 / 119 / 120: a phone number, or a
+   * SIP address (sip:…) of that service's centre. The defaults dial the short numbers.
+   */
+  readonly emergencyDial: Readonly<Record<EmergencyService, string>>;
+  /** Origins besides the server's own whose pages may open a console socket (the Vite dev server). */
+  readonly consoleOrigins: readonly string[];
 }
 
 export interface AuthConfig {
@@ -95,6 +103,12 @@ const port = z.coerce.number().int().min(0).max(65535);
 const positiveMs = z.coerce.number().int().positive();
 const httpUrl = z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ''));
 const wsOrHttpUrl = z.url({ protocol: /^(wss?|https?)$/ });
+// A number Twilio can <Dial> (short code or E.164), or a SIP URI (<Sip>).
+const dialTarget = z.string().regex(/^(\+?[0-9]{3,15}|sips?:[^\s@<>"]+@[^\s<>"]+)$/, 'expected a phone number (110, +861012345678) or a SIP address (sip:110@gw.example.gov.cn)');
+const originList = z
+  .string()
+  .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+  .pipe(z.array(z.url({ protocol: /^https?$/ }).refine((o) => new URL(o).origin === o, 'expected an origin such as http://localhost:5173 (scheme, host and port, no path)')));
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -136,6 +150,10 @@ const schema = z.object({
   RECONNECT_BUFFER_MS: positiveMs.default(10_000),
   DEMO_INTERVAL_MS: positiveMs.default(8000),
   CONSOLE_RECOVERY_MS: positiveMs.default(2 * 60_000),
+  CONSOLE_ORIGINS: originList.default([]),
+  EMERGENCY_DIAL_110: dialTarget.default('110'),
+  EMERGENCY_DIAL_119: dialTarget.default('119'),
+  EMERGENCY_DIAL_120: dialTarget.default('120'),
 });
 
 /** Every variable the server reads; .env.example documents each one. */
@@ -211,5 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     media: Object.freeze({ maxFrameBytes: e.MEDIA_MAX_FRAME_BYTES, reconnectBufferMs: e.RECONNECT_BUFFER_MS }),
     demoIntervalMs: e.DEMO_INTERVAL_MS,
     consoleRecoveryMs: e.CONSOLE_RECOVERY_MS,
+    emergencyDial: Object.freeze({ '110': e.EMERGENCY_DIAL_110, '119': e.EMERGENCY_DIAL_119, '120': e.EMERGENCY_DIAL_120 }),
+    consoleOrigins: Object.freeze(e.CONSOLE_ORIGINS),
   });
 }

@@ -40,6 +40,7 @@ import type { RecognizerFactory } from './speech/recognizer.ts';
 import { LOAD_WINDOW_MS, LowdbCallStore } from './store/lowdb-store.ts';
 import { MEDIA_STREAM_PATH, mediaStreamUrl, TWILIO_BASE_PATH, twilioUrls } from './telephony/urls.ts';
 import { CallControl } from './telephony/call-control.ts';
+import { emergencyTransferTwiml } from './telephony/emergency-transfer.ts';
 import { takeOverTwiml } from './telephony/take-over.ts';
 import { createTwilioRouter } from './telephony/webhooks.ts';
 
@@ -201,8 +202,11 @@ export async function startHotline(config: Config, options: StartOptions): Promi
     playWarning: (call) => callControl.playWarning(call, rules.current.abuse.escalation.warning),
     takeOver: (call, identity) => callControl.redirect(call, takeOverTwiml(call, identity, publicUrl)),
     hangUp: (call) => callControl.hangUp(call),
+    emergencyDial: config.emergencyDial,
+    transfer: (call, service, dialTo) => callControl.redirect(call, emergencyTransferTwiml(service, dialTo)),
     knowsScenario: (id) => knowledge.scenario(id) !== undefined,
     knowsDepartment: (id) => knowledge.current.kb.departments.has(id),
+    consoleOrigins: () => [...(publicUrl ? [new URL(publicUrl).origin] : []), ...config.consoleOrigins],
     info: { speech: config.speech.provider, version: VERSION }, metrics, logger: log.child({ part: 'console' }) });
 
   const media = new MediaStreamServer({

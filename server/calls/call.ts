@@ -142,6 +142,25 @@ export interface TakeOver {
   dialStatus?: string;
 }
 
+/** The emergency services a call can be handed to (公安 110, 消防 119, 急救 120). */
+export const EMERGENCY_SERVICES = ['110', '119', '120'] as const;
+export type EmergencyService = (typeof EMERGENCY_SERVICES)[number];
+
+/**
+ * A transfer of the caller to an emergency service (an operator's, a supervisor's or an
+ * admin's), done or refused by Twilio (`error`): kept on the call like the step-ins.
+ */
+export interface TransferRecord {
+  readonly to: EmergencyService;
+  /** What was dialled: the configured number or SIP address of that service's centre. */
+  readonly dialed: string;
+  readonly by: string;
+  readonly byName: string;
+  readonly at: string;
+  /** Set when Twilio refused or could not be reached; nothing changed on the call. */
+  readonly error?: string;
+}
+
 export interface CallRecord {
   readonly callSid: string;
   readonly accountSid: string;
@@ -175,6 +194,13 @@ export interface CallRecord {
   /** Every supervisor step-in on the call, oldest first. */
   stepIns?: StepInRecord[];
   takenOver?: TakeOver;
+  /** Every transfer to 110/119/120 tried on the call, oldest first; one without `error` took the caller away. */
+  transfers?: TransferRecord[];
+}
+
+/** The transfer that took the caller to an emergency service, if one did. */
+export function transferredTo(call: { readonly transfers?: readonly TransferRecord[] | undefined }): TransferRecord | undefined {
+  return call.transfers?.find((t) => !t.error);
 }
 
 /** Twilio call statuses after which nothing more happens on the call. */

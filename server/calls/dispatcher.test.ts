@@ -110,4 +110,22 @@ describe('dispatcher', () => {
     expect(b.takenOver).toBeUndefined();
     expect(b.operator?.username).toBe('op1');
   });
+
+  it('frees the operator of a call transferred to 110/119/120 (not of one Twilio refused), and gives a transferred call to nobody after a restart', () => {
+    const { registry, dispatcher, queue } = setup();
+    dispatcher.connected(op('op1'));
+    const a = queue(1);
+    const who = { to: '120' as const, dialed: '120', by: 'op1', byName: 'op1' };
+    registry.transfer(a, { ...who, error: 'Twilio answered 500' });
+    expect(dispatcher.status('id-op1')).toMatchObject({ state: 'busy', callSid: sid(1) });
+    registry.transfer(a, who);
+    expect(dispatcher.status('id-op1')).toMatchObject({ state: 'after_call_work', callSid: null });
+    expect(a.transfers!.map((x) => x.error ?? null)).toEqual(['Twilio answered 500', null]);
+
+    // A restarted server finds the call live but transferred: neither in op1's hands nor waiting.
+    const restarted = new Dispatcher({ registry, logger: silentLogger });
+    expect(restarted.queueLength).toBe(0);
+    restarted.connected(op('op1'));
+    expect(restarted.status('id-op1')).toMatchObject({ state: 'available', callSid: null });
+  });
 });

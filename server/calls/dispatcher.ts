@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import type { CallRecord } from './call.ts';
+import { transferredTo, type CallRecord } from './call.ts';
 import type { CallRegistry } from './registry.ts';
 
 /**
@@ -71,7 +71,8 @@ export class Dispatcher extends EventEmitter<{ state: [status: OperatorStatus]; 
     const { registry } = options;
     // Calls restored at boot: those in hand stay with their operator, the rest wait.
     for (const call of registry.liveCalls()) {
-      if (call.takenOver) continue; // a supervisor has it: neither in an operator's hands nor waiting
+      // A supervisor or an emergency centre has it: neither in an operator's hands nor waiting.
+      if (call.takenOver || transferredTo(call)) continue;
       if (call.operator) this.operatorOf(call.operator, 'busy').callSid = call.callSid;
       else if (call.state === 'queued') this.waiting.push(call.callSid);
       if (call.queue) this.queueNames.add(call.queue);
@@ -83,7 +84,10 @@ export class Dispatcher extends EventEmitter<{ state: [status: OperatorStatus]; 
       this.dispatch();
     });
     registry.on('ended', (call) => this.ended(call));
-    registry.on('takenOver', (call) => this.takenOver(call));
+    registry.on('takenOver', (call) => this.leftOperator(call));
+    registry.on('transferred', (call, record) => {
+      if (!record.error) this.leftOperator(call);
+    });
   }
 
   connected(identity: OperatorIdentity): OperatorStatus {
@@ -141,7 +145,7 @@ export class Dispatcher extends EventEmitter<{ state: [status: OperatorStatus]; 
       if (!free.length) break;
       const op = free.reduce((a, b) => (b.sinceMs < a.sinceMs ? b : a));
       const call = this.options.registry.get(this.waiting.shift()!);
-      if (!call || call.state === 'ended' || call.operator || call.takenOver) continue;
+      if (!call || call.state === 'ended' || call.operator || call.takenOver || transferredTo(call)) continue;
       op.callSid = call.callSid;
       this.enter(op, 'busy');
       this.options.registry.assign(call, { userId: op.userId, username: op.username, displayName: op.displayName });
@@ -149,8 +153,11 @@ export class Dispatcher extends EventEmitter<{ state: [status: OperatorStatus]; 
     this.queuesChanged();
   }
 
-  /** The caller is with a supervisor now: the call leaves the queue, its operator (if any) is free for after-call work. */
-  private takenOver(call: CallRecord): void {
+  /**
+   * The caller is with a supervisor (take-over) or an emergency centre (transfer) now: the
+   * call leaves the queue, its operator (if any) is free for after-call work.
+   */
+  private leftOperator(call: CallRecord): void {
     this.leaveQueue(call.callSid);
     const op = call.operator ? this.operators.get(call.operator.userId) : undefined;
     if (!op || op.callSid !== call.callSid) return;

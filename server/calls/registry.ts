@@ -4,7 +4,7 @@ import { maskPhone } from '../log.ts';
 import type { RecognitionResult } from '../speech/recognizer.ts';
 import type { CallStore } from '../store/store.ts';
 import { callerHash } from './caller-hash.ts';
-import { TERMINAL_STATUSES, type CallRecord, type IvrStep, type FlagRecord, type KbUse, type OperatorAssignment, type SelfServiceRecord, type StepInRecord, type StreamInfo, type WrapUp, type WrapUpDraft, type WrapUpFields } from './call.ts';
+import { TERMINAL_STATUSES, type CallRecord, type IvrStep, type FlagRecord, type KbUse, type OperatorAssignment, type SelfServiceRecord, type StepInRecord, type StreamInfo, type TransferRecord, type WrapUp, type WrapUpDraft, type WrapUpFields } from './call.ts';
 
 /**
  * The one registry of live calls, keyed by CallSid. Webhooks, the media socket and the
@@ -33,6 +33,8 @@ export interface CallEvents {
   takenOver: [call: CallRecord];
   /** An ended call left the window in which it can still be found (`keepEndedMs`). */
   forgotten: [callSid: string];
+  /** A transfer to 110/119/120 was tried (done, or refused: `record.error`); the record is on the call too. */
+  transferred: [call: CallRecord, record: TransferRecord];
 }
 
 /** The end reason of a call a supervisor ended. */
@@ -219,6 +221,16 @@ export class CallRegistry extends EventEmitter<CallEvents> {
     this.changed(call);
     this.options.logger.info({ callSid: call.callSid, action: full.action, by: full.by, failed: Boolean(full.error) }, 'supervisor step-in');
     this.emit('steppedIn', call, full);
+    return full;
+  }
+
+  /** Records a transfer to an emergency service (done or failed); a done one frees the operator (dispatcher). */
+  transfer(call: CallRecord, record: Omit<TransferRecord, 'at'>): TransferRecord {
+    const full: TransferRecord = { ...record, at: this.now().toISOString() };
+    (call.transfers ??= []).push(full);
+    this.changed(call);
+    this.options.logger.info({ callSid: call.callSid, to: full.to, by: full.by, failed: Boolean(full.error) }, 'emergency transfer');
+    this.emit('transferred', call, full);
     return full;
   }
 

@@ -5,7 +5,7 @@
 import type { FlagsUpdate, LiveFlag, SupervisorAlert } from '../assist/live-flags.ts';
 import type { SuggestionUpdate } from '../assist/live-suggestions.ts';
 import type { Suggestion } from '../assist/suggestion.ts';
-import type { CallState, IvrStep, KbUse, SelfServiceRecord, StepInAction, StepInRecord, TakeOver, TranscriptEntry, WrapUp, WrapUpDraft, WrapUpFields } from '../calls/call.ts';
+import type { CallState, EmergencyService, IvrStep, KbUse, SelfServiceRecord, StepInAction, StepInRecord, TakeOver, TranscriptEntry, TransferRecord, WrapUp, WrapUpDraft, WrapUpFields } from '../calls/call.ts';
 import type { Principal, Role } from '../auth/roles.ts';
 import type { OperatorState, OperatorStatus, QueueLength } from '../calls/dispatcher.ts';
 import type { Speaker } from '../speech/recognizer.ts';
@@ -29,6 +29,8 @@ export interface CallSummary {
   readonly flagBrief: FlagBrief;
   /** Supervisors' step-ins on the call, oldest first, failed attempts too. */
   readonly stepIns: readonly StepInRecord[];
+  /** Transfers to 110/119/120 tried on the call, oldest first, failed ones too; one without `error` took the caller there. */
+  readonly transfers: readonly TransferRecord[];
   /** Set once a supervisor took the call over: the caller talks with them, not the operator. */
   readonly takenOver?: TakeOver;
   /** What the caller asked the IVR's self-service, and how it went. */
@@ -108,7 +110,20 @@ export interface ConsoleIdentity {
   readonly service: boolean;
 }
 
-export type { FlagBrief, OperatorState, OperatorStatus, QueueLength, StepInAction, StepInRecord, TakeOver };
+export type { EmergencyService, FlagBrief, OperatorState, OperatorStatus, QueueLength, StepInAction, StepInRecord, TakeOver, TransferRecord };
+
+/**
+ * Hands the caller to an emergency service: Twilio tells them in Mandarin they are being
+ * connected and dials the centre configured for `to` (EMERGENCY_DIAL_110/119/120). The
+ * call's operator, supervisors and admins only; on success the call leaves the operator
+ * (after-call work, as after a take-over).
+ */
+export interface TransferRequest {
+  readonly callSid: string;
+  readonly to: EmergencyService;
+}
+
+export type TransferResult = { ok: true; transfer: TransferRecord } | { ok: false; error: string };
 
 /**
  * A supervisor or an admin stepping into a live call (others are refused):
@@ -196,6 +211,8 @@ export interface ClientToServerEvents {
   'call:step-in': (request: StepInRequest, ack: (result: StepInResult) => void) => void;
   /** An operator setting their own state; refused for other roles. */
   'operator:state': (state: OperatorState, ack: (result: OperatorStateResult) => void) => void;
+  /** Transfers the caller to 110/119/120 (see TransferRequest); refused for others' calls, managers and the service token. */
+  'call:transfer': (request: TransferRequest, ack: (result: TransferResult) => void) => void;
   /**
    * The call's operator asking the supervisors to look at a flag now: they receive
    * `alert:supervisor` (reason `operator`). Refused for others' calls and the service token.

@@ -64,6 +64,7 @@ export function attachFeed(nsp: ReturnType<ConsoleServer['of']>, deps: FeedDeps)
     toCall(call.callSid).emit('call:updated', summarize(call));
   });
   registry.on('takenOver', (call) => toCall(call.callSid).emit('call:updated', summarize(call)));
+  registry.on('transferred', (call) => toCall(call.callSid).emit('call:updated', summarize(call)));
   deps.flags.on('alert', (alert) => {
     const call = registry.get(alert.callSid);
     toCall(alert.callSid).emit('alert:supervisor', { ...alert, caller: call ? maskPhone(call.from) : '' });

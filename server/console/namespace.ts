@@ -5,7 +5,7 @@ import type { LiveFlags } from '../assist/live-flags.ts';
 import type { LiveSuggester } from '../assist/live-suggestions.ts';
 import type { Authenticator } from '../auth/authenticator.ts';
 import { seesAllCalls, type Principal } from '../auth/roles.ts';
-import type { CallRecord } from '../calls/call.ts';
+import type { CallRecord, EmergencyService } from '../calls/call.ts';
 import { OPERATOR_STATES, type Dispatcher } from '../calls/dispatcher.ts';
 import type { CallRegistry } from '../calls/registry.ts';
 import { maskPhone } from '../log.ts';
@@ -14,7 +14,9 @@ import { CallControlError } from '../telephony/call-control.ts';
 import { CONSOLE_NAMESPACE, type CallDetail, type ClientToServerEvents, type ServerInfo, type ServerToClientEvents, type SocketData } from './contract.ts';
 import { attachFeed } from './feed.ts';
 import { authenticateSockets } from './handshake.ts';
+import { refuseForeignOrigins } from './origin.ts';
 import { StepIns } from './step-in.ts';
+import { Transfers } from './transfer.ts';
 import { callRoom, SUPERVISORS, userRoom } from './rooms.ts';
 import { summarize } from './summary.ts';
 import { unknownReference, wrapUpRefusal, wrapUpRequest } from './wrap-up-request.ts';
@@ -40,10 +42,16 @@ export interface ConsoleDeps {
   readonly takeOver: (call: CallRecord, supervisorIdentity: string) => Promise<void>;
   /** Hangs the call up through Twilio's API (a supervisor ending it); the status Twilio answered with. */
   readonly hangUp: (call: CallRecord) => Promise<string>;
+  /** What Twilio dials for 110 / 119 / 120 (config: EMERGENCY_DIAL_*). */
+  readonly emergencyDial: Readonly<Record<EmergencyService, string>>;
+  /** Redirects the caller to an announcement and a <Dial> to `dialTo` through Twilio's API (call:transfer). */
+  readonly transfer: (call: CallRecord, service: EmergencyService, dialTo: string) => Promise<void>;
   /** Whether a scenario id exists (active or retired) in the knowledge base. */
   readonly knowsScenario: (id: string) => boolean;
   /** Whether a department id is in the responsibility list (departments.tsv). */
   readonly knowsDepartment: (id: string) => boolean;
+  /** Origins whose pages may open a console socket besides the request's own host (PUBLIC_URL's, CONSOLE_ORIGINS). */
+  readonly consoleOrigins: () => readonly string[];
   readonly info: ServerInfo;
   readonly metrics: Metrics;
   readonly logger: Logger;
@@ -85,9 +93,11 @@ function refusal(who: Principal, call: CallRecord, action: Action): string | nul
 export function attachConsole(io: ConsoleServer, deps: ConsoleDeps): void {
   const nsp = io.of(CONSOLE_NAMESPACE);
   const { registry, dispatcher } = deps;
+  refuseForeignOrigins(nsp, { allowed: deps.consoleOrigins, logger: deps.logger });
   authenticateSockets(nsp, deps.auth, deps.logger);
   attachFeed(nsp, deps);
   const stepIns = new StepIns({ registry, takeOver: deps.takeOver, hangUp: deps.hangUp, logger: deps.logger });
+  const transfers = new Transfers({ registry, emergencyDial: deps.emergencyDial, transfer: deps.transfer, logger: deps.logger });
 
   // Sign-out, expiry, a disabled account: its sockets are closed at once.
   deps.auth.sessions.on('ended', (key, reason) => {
@@ -223,6 +233,18 @@ export function attachConsole(io: ConsoleServer, deps: ConsoleDeps): void {
     socket.on('call:step-in', async (request, ack) => {
       if (typeof ack !== 'function') return;
       ack(await stepIns.handle(me, request));
+    });
+
+    socket.on('call:transfer', async (request, ack) => {
+      if (typeof ack !== 'function') return;
+      const result = await transfers.handle(me, request);
+      // Handing the caller to 110/119/120 confirms the emergency (a decided flag becomes a training example).
+      if (result.ok) {
+        const call = registry.get(request.callSid);
+        const emergency = deps.flags.current(request.callSid).find((f) => f.kind === 'urgent' && f.severity === 'emergency' && !f.decision);
+        if (call && emergency) deps.flags.decide(call, emergency.key, 'confirmed', me.username);
+      }
+      ack(result);
     });
 
     socket.on('operator:state', (state, ack) => {

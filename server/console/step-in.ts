@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { stepsIn, type Principal } from '../auth/roles.ts';
-import type { CallRecord } from '../calls/call.ts';
+import { transferredTo, type CallRecord } from '../calls/call.ts';
 import type { CallRegistry } from '../calls/registry.ts';
 import { CallControlError } from '../telephony/call-control.ts';
 import type { StepInRequest, StepInResult } from './contract.ts';
@@ -44,6 +44,7 @@ export const STEP_IN_REFUSED = {
   busy: 'another step-in on that call is under way',
   noOperator: 'that call has no operator to alert',
   inIvr: 'the caller is still in the IVR menu; a call can be taken over once it is queued',
+  transferred: (to: string) => `the caller was transferred to ${to}; taking over would take them away from it`,
 } as const;
 
 export class StepIns {
@@ -73,11 +74,13 @@ export class StepIns {
     const who = { by: me.username, byName: me.displayName };
     switch (data.action) {
       case 'alert_operator': {
-        if (!call.operator || call.takenOver) return { ok: false, error: STEP_IN_REFUSED.noOperator };
+        if (!call.operator || call.takenOver || transferredTo(call)) return { ok: false, error: STEP_IN_REFUSED.noOperator };
         return { ok: true, stepIn: registry.stepIn(call, { action: 'alert_operator', ...who, message: data.message }) };
       }
       case 'take_over': {
         if (call.takenOver) return { ok: false, error: `already taken over by ${call.takenOver.displayName}` };
+        const transfer = transferredTo(call);
+        if (transfer) return { ok: false, error: STEP_IN_REFUSED.transferred(transfer.to) };
         if (call.state !== 'queued') return { ok: false, error: STEP_IN_REFUSED.inIvr };
         const failed = await this.twilio(() => this.deps.takeOver(call, me.username), 'the call stays as it was');
         const stepIn = registry.stepIn(call, { action: 'take_over', ...who, ...(failed ? { error: failed } : {}) });

@@ -13,6 +13,7 @@ export function summarize(call: CallRecord): CallSummary {
     ivrPath: call.ivrPath,
     flagBrief: flagBrief(call.flags),
     stepIns: call.stepIns ?? [],
+    transfers: call.transfers ?? [],
     ...(call.endedAt ? { endedAt: call.endedAt } : {}),
     ...(call.queue ? { queue: call.queue } : {}),
     ...(call.queuedAt ? { queuedAt: call.queuedAt } : {}),

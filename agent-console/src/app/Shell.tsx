@@ -28,7 +28,7 @@ export function Shell({ onEnded }: { onEnded: (message: string | null) => void }
   const [operatorState, setMyState] = useState<OperatorState | null>(null);
   /** Just reconnected after a drop: whether socket.io recovered the session (missed events replayed) or the calls were fetched again. */
   const [caughtUp, setCaughtUp] = useState<{ recovered: boolean } | null>(null);
-  const { toasts, notify } = useToasts();
+  const { toasts, notify, dismiss } = useToasts();
   const hash = useHash();
 
   // The socket's handlers are set once for the session; they read the language and callback of now.
@@ -107,7 +107,7 @@ export function Shell({ onEnded }: { onEnded: (message: string | null) => void }
       />
       {connection === 'offline' && <div id="connection-banner" className="banner" role="status">{t('conn.banner')}</div>}
       {connection === 'online' && caughtUp && <div id="caught-up" className="banner ok" role="status" data-recovered={String(caughtUp.recovered)}>{t('conn.caughtUp')}</div>}
-      <Toasts toasts={toasts} />
+      <Toasts toasts={toasts} onDismiss={dismiss} />
       {session && (
         <SessionContext.Provider value={session}>
           {Page ? <Page socket={socket} identity={session.identity} t={t} lang={lang} live={session.live} /> : <p className="empty page-empty">{t('route.none')}</p>}

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { LiveFlag } from '../../../server/assist/live-flags.ts';
 import type { Suggestion } from '../../../server/assist/suggestion.ts';
+import { transferredTo, type EmergencyService } from '../../../server/calls/call.ts';
 import type { RouteProps } from '../app/route-props.ts';
 import { useConsole, useLiveCalls } from '../app/session-context.tsx';
 import type { CallView } from '../live/calls-state.ts';
@@ -91,6 +92,19 @@ export function Desk({ socket, t, live }: RouteProps) {
     });
   }, [socket, notify, t]);
 
+  /** Resolves once the server answered (null, or the error); the call's summary (call:updated) then shows the transfer. */
+  const transfer = useCallback((v: CallView, to: EmergencyService) => new Promise<string | null>((resolve) => {
+    socket.timeout(15_000).emit('call:transfer', { callSid: v.summary.callSid, to }, (error, result) => {
+      if (error || !result.ok) {
+        const why = result && !result.ok ? result.error : t('transfer.noAnswer');
+        notify(`${t('transfer.failed')}：${why}`);
+        return resolve(why);
+      }
+      notify(`${t('transfer.ok')}：${t(`transfer.${to}`)} · ${v.summary.caller}`);
+      resolve(null);
+    });
+  }), [socket, notify, t]);
+
   const submitWrapUp = (v: CallView, value: (name: WrapUpField) => string) => {
     const sid = v.summary.callSid;
     changeWrapUp(sid, (w) => ({ ...w, busy: true }));
@@ -151,8 +165,8 @@ export function Desk({ socket, t, live }: RouteProps) {
   }, []);
 
   // Stable handlers for the memoised panels, so a transcript line re-renders the transcript only.
-  const latest = useRef({ view, markUsed, decide, warn, alertSupervisor, submitWrapUp, changeWrapUp });
-  latest.current = { view, markUsed, decide, warn, alertSupervisor, submitWrapUp, changeWrapUp };
+  const latest = useRef({ view, markUsed, decide, warn, alertSupervisor, transfer, submitWrapUp, changeWrapUp });
+  latest.current = { view, markUsed, decide, warn, alertSupervisor, transfer, submitWrapUp, changeWrapUp };
   const on = useMemo(() => {
     const withView = <A extends unknown[]>(fn: (v: CallView, ...args: A) => void) => (...args: A) => {
       const v = latest.current.view;
@@ -163,6 +177,7 @@ export function Desk({ socket, t, live }: RouteProps) {
       decide: withView((v, flag: LiveFlag, decision: FlagDecision) => latest.current.decide(v, flag, decision)),
       warn: withView((v) => latest.current.warn(v)),
       alert: withView((v, flag: LiveFlag) => latest.current.alertSupervisor(v, flag)),
+      transfer: (to: EmergencyService) => (latest.current.view ? latest.current.transfer(latest.current.view, to) : Promise.resolve(null)),
       submit: withView((v, value: (name: WrapUpField) => string) => latest.current.submitWrapUp(v, value)),
       edit: withView((v, name: WrapUpField, value: string) => latest.current.changeWrapUp(v.summary.callSid, (w) => ({ ...w, edits: { ...w.edits, [name]: value } }))),
       toggle: (id: string, isOpen: boolean) => setOpen((now) => toggled(now, id, isOpen)),
@@ -198,7 +213,7 @@ export function Desk({ socket, t, live }: RouteProps) {
             />
           </article>
           <aside id="assist-panel" className="assist-column">
-            <Flags flags={view.flags} onDecide={on.decide} onWarn={on.warn} onAlert={on.alert} alerted={alertedHere} />
+            <Flags flags={view.flags} onDecide={on.decide} onWarn={on.warn} onAlert={on.alert} alerted={alertedHere} transferred={transferredTo(view.summary)} onTransfer={on.transfer} />
             <Suggestions
               items={view.suggestions}
               used={view.used}

@@ -1,15 +1,17 @@
 import { memo } from 'react';
 import type { LiveFlag } from '../../../server/assist/live-flags.ts';
+import type { EmergencyService, TransferRecord } from '../../../server/calls/call.ts';
 import { lookup, timeOfDay } from '../i18n/i18n.ts';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { bySeverity, flagLabel } from '../shared/labels.ts';
+import { EmergencyTransfer } from './EmergencyTransfer.tsx';
 
 /**
  * The flags on the call, most urgent first: what it is, the caller's words it rests on,
  * the script to read, the rule it rests on, earlier calls for a repeat caller, and the
  * operator's actions — play the warning (abuse at the warning count), alert the supervisors, confirm or dismiss
- * (the system never rejects a request by itself), and for an emergency the number to
- * transfer to. C / X decide the most urgent open one. Caller words go in as text, never HTML.
+ * (the system never rejects a request by itself), and for an emergency the transfer to
+ * 110 / 119 / 120 (EmergencyTransfer.tsx, with a confirmation). C / X decide the most urgent open one. Caller words go in as text, never HTML.
  */
 export type FlagDecision = 'confirmed' | 'dismissed';
 
@@ -21,6 +23,10 @@ export interface FlagsProps {
   readonly onAlert: (flag: LiveFlag) => void;
   /** Keys of the flags the supervisors were alerted about from this desk. */
   readonly alerted: ReadonlySet<string>;
+  /** The transfer that took the caller to 110/119/120, if one did (the call's summary). */
+  readonly transferred: TransferRecord | undefined;
+  /** Transfers the caller (`call:transfer`), once the operator confirmed. */
+  readonly onTransfer: (to: EmergencyService) => Promise<string | null>;
 }
 
 /** The flag C / X act on: the most urgent one not decided yet. */
@@ -28,9 +34,7 @@ export function topOpenFlag(flags: readonly LiveFlag[]): LiveFlag | null {
   return [...flags].sort(bySeverity).find((f) => !f.decision) ?? null;
 }
 
-const EMERGENCY_NUMBERS = ['110', '119', '120'] as const;
-
-export const Flags = memo(function Flags({ flags, onDecide, onWarn, onAlert, alerted }: FlagsProps) {
+export const Flags = memo(function Flags({ flags, onDecide, onWarn, onAlert, alerted, transferred, onTransfer }: FlagsProps) {
   const { t, lang } = useI18n();
   const sorted = [...flags].sort(bySeverity);
   const top = topOpenFlag(flags);
@@ -49,12 +53,7 @@ export const Flags = memo(function Flags({ flags, onDecide, onWarn, onAlert, ale
               {flag.learned !== undefined && <span className="learned">{t('learned')} {Math.round(flag.learned * 100)}%</span>}
               {(flag.alertSupervisor || alerted.has(flag.key)) && <span className="alerted">{t('alertSent')}</span>}
             </div>
-            {flag.kind === 'urgent' && flag.severity === 'emergency' && (
-              <p className="transfer">
-                {t('transfer.suggest')}
-                {EMERGENCY_NUMBERS.map((n) => <span key={n} className="number">{t(`transfer.${n}`)}</span>)}
-              </p>
-            )}
+            {flag.kind === 'urgent' && flag.severity === 'emergency' && <EmergencyTransfer transferred={transferred} onTransfer={onTransfer} />}
             {flag.warn && (
               <>
                 <p className="warn">{t('warnNow')}</p>

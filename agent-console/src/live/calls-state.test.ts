@@ -5,7 +5,7 @@ import { NO_FLAGS } from '../../../server/console/urgency.ts';
 
 const SID = `CA${'1'.repeat(32)}`;
 const OTHER = `CA${'2'.repeat(32)}`;
-const summary = (callSid = SID, state: CallSummary['state'] = 'queued'): CallSummary => ({ callSid, caller: '+86 138****1234', state, startedAt: '2026-12-01T09:00:00.000Z', ivrPath: [], flagBrief: NO_FLAGS, stepIns: [] });
+const summary = (callSid = SID, state: CallSummary['state'] = 'queued'): CallSummary => ({ callSid, caller: '+86 138****1234', state, startedAt: '2026-12-01T09:00:00.000Z', ivrPath: [], flagBrief: NO_FLAGS, stepIns: [], transfers: [] });
 const final = (speaker: TranscriptLine['speaker'], offsetMs: number, callSid = SID): CallsEvent => ({ type: 'transcript', line: { callSid, speaker, text: `${speaker}@${offsetMs}`, final: true, offsetMs, durationMs: 900 } });
 const partial = (speaker: TranscriptLine['speaker'], text: string): CallsEvent => ({ type: 'transcript', line: { callSid: SID, speaker, text, final: false, offsetMs: 0, durationMs: 0 } });
 const detail = (offsets: number[], extra: Partial<CallDetail> = {}): CallsEvent => ({

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { transferredTo } from '../../../server/calls/call.ts';
 import type { CallSummary, StepInAction, StepInRequest, StepInResult } from '../../../server/console/contract.ts';
 import type { ConsoleSocket } from '../app/console-socket.ts';
 import type { Translate } from '../i18n/i18n.ts';
@@ -21,8 +22,10 @@ export function StepIn({ call, socket, t, me, allowed, ended }: { call: CallSumm
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
 
   if (!allowed) return <p className="wb-note" id="wb-no-rights">{t('wb.noRights')}</p>;
-  const canAlert = Boolean(call.operator) && !call.takenOver;
-  const canTake = !call.takenOver && call.state === 'queued';
+  // A caller handed to 110/119/120 is with them: no operator to alert, nothing to take over.
+  const transferred = Boolean(transferredTo(call));
+  const canAlert = Boolean(call.operator) && !call.takenOver && !transferred;
+  const canTake = !call.takenOver && !transferred && call.state === 'queued';
   const enabled: Record<StepInAction, boolean> = { alert_operator: canAlert && !ended, take_over: canTake && !ended, end: !ended };
   const operator = call.operator?.displayName ?? '—';
 
