@@ -6,14 +6,15 @@ import { hasKnownRequest } from './no-request.ts';
 import { deniesUrgency } from './urgent.ts';
 import type { Utterance } from './utterance.ts';
 
+/** A learned likelihood at which "nothing to ask" holds even where a scenario's words were brushed. */
+const SURE = 0.95;
+
 /**
  * Flags the rules did not raise but the examples (`rules/examples.yaml`) say these words
  * do: each with the words that weighed most, marked `learned`, and the same script, basis
  * and referral as the rule-raised flag of its category. Like the rules, it only suggests:
  * the operator confirms or dismisses.
  */
-const SURE = 0.95;
-
 export function detectLearned(u: Utterance, rules: CompiledRules, raised: readonly Flag[]): Flag[] {
   const have = new Set(raised.map((f) => `${f.kind}.${f.category}`));
   const urgent = raised.some((f) => f.kind === 'urgent');
