@@ -104,6 +104,11 @@ describe('flag detectors', () => {
     }
   });
 
+  it('tells a demand to lock a fire exit from a complaint that one is locked', () => {
+    expect(flagsOf('我们楼安全出口晚上老有人进出，你们让物业把那个门锁上')).toContain('unreasonable.against_law');
+    expect(flagsOf('物业为了防盗把楼道消防门上了锁，万一着火跑不出去，请你们督促物业打开')).not.toContain('unreasonable.against_law');
+  });
+
   it('drops a rule-raised flag the examples all but rule out, but never an emergency', () => {
     // GIVEN examples where a word a rule keys on (算命, 着火) is only ever the setting of an ordinary complaint.
     const counter = [
