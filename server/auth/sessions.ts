@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { mkdir, rename } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { readOrSetAside } from '../store/json-file.ts';
 
 /**
  * Server-side sessions: a random 256-bit id in the browser's cookie, and here only its
@@ -62,15 +63,9 @@ export class SessionStore extends EventEmitter<{ ended: [key: string, reason: st
 
   async open(): Promise<void> {
     await mkdir(path.dirname(this.file), { recursive: true });
-    try {
-      await this.db.read();
-      if (!fileShape.safeParse(this.db.data).success) throw new SyntaxError('not a sessions file');
-    } catch (error) {
-      // Losing sessions only signs people out; moving the file aside keeps it for a look.
-      await rename(this.file, `${this.file}.corrupt-${Date.now()}`).catch(() => undefined);
-      this.options.logger.error({ err: (error as Error).message }, 'sessions file unreadable; everyone signs in again');
-      this.db.data = { version: 1, sessions: {} };
-    }
+    // Losing sessions only signs people out; moving the file aside keeps it for a look.
+    const aside = await readOrSetAside(this.db, this.file, fileShape, () => ({ version: 1 as const, sessions: {} }));
+    if (aside) this.options.logger.error({ aside }, 'sessions file unreadable; everyone signs in again');
     this.sweeper = setInterval(() => this.sweep(), Math.min(60_000, this.options.idleMs));
     this.sweeper.unref();
   }

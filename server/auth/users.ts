@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, rename, stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import { z } from 'zod';
 import { hashPassword } from './password.ts';
 import { ROLES, type Role } from './roles.ts';
+import { readOrSetAside } from '../store/json-file.ts';
 
 /**
  * Console accounts in `DATA_DIR/users.json` (lowdb). `npm run user` writes the file; the
@@ -141,16 +142,9 @@ export class UserStore {
   }
 
   private async reload(): Promise<void> {
-    try {
-      await this.db.read();
-      if (!fileShape.safeParse(this.db.data).success) throw new SyntaxError('not a users file');
-    } catch {
-      // Never overwrite accounts we cannot read: keep the file aside for an administrator to look at.
-      const aside = `${this.file}.corrupt-${Date.now()}`;
-      await rename(this.file, aside);
-      this.db.data = { version: 1, users: [] };
-      throw new UserError(`${this.file} could not be read; it was moved to ${aside}`);
-    }
+    // Never overwrite accounts we cannot read: keep the file aside for an administrator to look at.
+    const aside = await readOrSetAside(this.db, this.file, fileShape, () => ({ version: 1 as const, users: [] }));
+    if (aside) throw new UserError(`${this.file} could not be read; it was moved to ${aside}`);
     this.mtimeMs = await stat(this.file).then((s) => s.mtimeMs, () => -1);
   }
 

@@ -1,10 +1,11 @@
-import { mkdir, rename } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Scenario } from './schema.ts';
+import { readOrSetAside } from '../store/json-file.ts';
 
 /**
  * Every change made to the knowledge base through the product (REST edits and imports),
@@ -41,15 +42,8 @@ export class KnowledgeHistory {
   async open(): Promise<void> {
     await mkdir(path.dirname(this.file), { recursive: true });
     const db = new Low<HistoryFile>(new JSONFile(this.file), { version: 1, changes: [] });
-    try {
-      await db.read();
-      if (!fileShape.safeParse(db.data).success) throw new SyntaxError('unexpected shape');
-    } catch (error) {
-      const aside = `${this.file}.corrupt-${Date.now()}`;
-      await rename(this.file, aside);
-      this.log.error({ file: this.file, aside, err: (error as Error).message }, 'knowledge history unreadable; moved aside, starting a new one');
-      db.data = { version: 1, changes: [] };
-    }
+    const aside = await readOrSetAside(db, this.file, fileShape, () => ({ version: 1 as const, changes: [] }));
+    if (aside) this.log.error({ file: this.file, aside }, 'knowledge history unreadable; moved aside, starting a new one');
     this.db = db;
   }
 

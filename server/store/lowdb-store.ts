@@ -1,4 +1,4 @@
-import { mkdir, readdir, rename } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { CallRecord } from '../calls/call.ts';
 import type { CallStore } from './store.ts';
+import { readOrSetAside } from './json-file.ts';
 
 /**
  * Calls in lowdb JSON files, one file per day of call start (`calls-2026-11-22.json`).
@@ -115,15 +116,8 @@ export class LowdbCallStore implements CallStore {
     await mkdir(this.dir, { recursive: true });
     const file = path.join(this.dir, `calls-${day}.json`);
     const db = new Low<CallsFile>(new JSONFile(file), { version: 1, calls: {} });
-    try {
-      await db.read();
-      if (!fileShape.safeParse(db.data).success) throw new SyntaxError('not a calls file');
-    } catch (error) {
-      const aside = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-      await rename(file, aside);
-      this.log.error({ file, movedTo: aside, err: error }, 'calls file is corrupt: moved aside, starting the day empty');
-      db.data = { version: 1, calls: {} };
-    }
+    const aside = await readOrSetAside(db, file, fileShape, () => ({ version: 1 as const, calls: {} }));
+    if (aside) this.log.error({ file, movedTo: aside }, 'calls file is corrupt: moved aside, starting the day empty');
     // Another caller may have opened the same day while this one awaited.
     const raced = this.days.get(day);
     if (raced) return raced;

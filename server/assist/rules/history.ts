@@ -4,6 +4,7 @@ import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { readOrSetAside } from '../../store/json-file.ts';
 
 /**
  * Every change made to a rule file through the product, with who made it and the
@@ -51,15 +52,8 @@ export class RuleHistory {
   async open(): Promise<void> {
     await mkdir(this.versionsDir, { recursive: true });
     const db = new Low<HistoryFile>(new JSONFile(this.file), { version: 1, changes: [] });
-    try {
-      await db.read();
-      if (!fileShape.safeParse(db.data).success) throw new SyntaxError('unexpected shape');
-    } catch (error) {
-      const aside = `${this.file}.corrupt-${Date.now()}`;
-      await rename(this.file, aside);
-      this.log.error({ file: this.file, aside, err: (error as Error).message }, 'rules history unreadable; moved aside, starting a new one');
-      db.data = { version: 1, changes: [] };
-    }
+    const aside = await readOrSetAside(db, this.file, fileShape, () => ({ version: 1 as const, changes: [] }));
+    if (aside) this.log.error({ file: this.file, aside }, 'rules history unreadable; moved aside, starting a new one');
     this.db = db;
   }
 
