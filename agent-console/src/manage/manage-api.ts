@@ -1,4 +1,8 @@
+import type { RuleFileInfo } from '../../../server/assist/rules/editor.ts';
+import type { RuleChange } from '../../../server/assist/rules/history.ts';
 import type { RuleProblem } from './rule-problems.ts';
+
+export type { RuleChange, RuleFileInfo };
 import type { KnowledgeProblem, ScenarioDoc } from './scenario-form.ts';
 
 /**
@@ -38,24 +42,6 @@ export interface KnowledgeChange {
   readonly author: string;
   readonly before: ScenarioDoc | null;
   readonly after: ScenarioDoc | null;
-}
-
-export interface RuleFileInfo {
-  readonly name: string;
-  readonly size: number;
-  readonly modified: string;
-  readonly etag: string;
-  readonly lines: number;
-}
-
-export interface RuleChange {
-  readonly change: number;
-  readonly at: string;
-  readonly file: string;
-  readonly author: string;
-  readonly before: string | null;
-  readonly after: string;
-  readonly bytes: number;
 }
 
 async function call<T>(method: string, url: string, options: { json?: unknown; text?: string; headers?: Record<string, string>; as?: 'json' | 'text' } = {}): Promise<Reply<T>> {

@@ -1,3 +1,5 @@
+import type { RuleProblem } from '../../../server/assist/rules/editor.ts';
+
 /**
  * Where a refused rule file's problems go in the editor: each problem of the file being
  * edited beside its line (the gutter marks the line, the message sits under it); problems
@@ -7,13 +9,7 @@
  *   const placed = placeProblems(reply.problems, 'abuse.yaml');
  *   placed.byLine.get(12); // [{line: 12, column: 15, problem: '…'}]
  */
-export interface RuleProblem {
-  readonly file: string;
-  readonly line: number | null;
-  readonly column: number | null;
-  readonly field: string | null;
-  readonly problem: string;
-}
+export type { RuleProblem };
 
 export interface PlacedProblems {
   /** Problems of this file, by 1-based line. */
