@@ -3,7 +3,7 @@ import type { TransferRequest } from '../../server/console/contract.ts';
 import { STEP_IN_REFUSED } from '../../server/console/step-in.ts';
 import { TRANSFER_REFUSED } from '../../server/console/transfer.ts';
 import { ACCOUNT_SID, startTestHotline, until, type TestHotline } from '../support/hotline.ts';
-import { hangUp, hear, MENU, queueCall, sidOf } from '../support/queued-call.ts';
+import { hangUp, operatorWithCall as withCall, hear, MENU, sidOf } from '../support/queued-call.ts';
 import { startTwilioApi } from '../support/twilio-api.ts';
 import { wallboardClient } from '../support/wallboard-client.ts';
 
@@ -35,14 +35,7 @@ describe('transferring a caller to 110 / 119 / 120', () => {
     api.failWith = null;
   });
 
-  async function operatorWithCall(username: string) {
-    const op = await wallboardClient(t.url, await t.signIn(username, 'operator'));
-    await until(() => op.operator(username)?.state === 'available', 5000, `${username} available`);
-    const sid = sidOf(n++);
-    await queueCall(t, sid, { key: MENU.report });
-    await until(() => op.calls.get(sid)?.operator?.username === username, 5000, `the call given to ${username}`);
-    return { op, sid };
-  }
+  const operatorWithCall = (username: string) => withCall(t, username, sidOf(n++), MENU.report);
 
   it('refuses other operators, managers and the service token at the socket, each with a clear error, and nothing reaches Twilio', async () => {
     const { op, sid } = await operatorWithCall('top1');

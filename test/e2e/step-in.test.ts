@@ -3,7 +3,7 @@ import { ENDED_BY_SUPERVISOR } from '../../server/calls/registry.ts';
 import type { StepInRequest } from '../../server/console/contract.ts';
 import { STEP_IN_REFUSED } from '../../server/console/step-in.ts';
 import { ACCOUNT_SID, callParams, startTestHotline, until, type TestHotline } from '../support/hotline.ts';
-import { hangUp, MENU, queueCall, sidOf } from '../support/queued-call.ts';
+import { hangUp, operatorWithCall as withCall, MENU, queueCall, sidOf } from '../support/queued-call.ts';
 import { startTwilioApi } from '../support/twilio-api.ts';
 import { wallboardClient } from '../support/wallboard-client.ts';
 
@@ -32,15 +32,7 @@ describe('a supervisor stepping into a call', () => {
     api.failWith = null;
   });
 
-  /** An operator signed in and available, with a call of their own. */
-  async function operatorWithCall(username: string) {
-    const op = await wallboardClient(t.url, await t.signIn(username, 'operator'));
-    await until(() => op.operator(username)?.state === 'available', 5000, `${username} available`);
-    const sid = sidOf(n++);
-    await queueCall(t, sid, { key: MENU.complaint });
-    await until(() => op.calls.get(sid)?.operator?.username === username, 5000, `the call given to ${username}`);
-    return { op, sid };
-  }
+  const operatorWithCall = (username: string) => withCall(t, username, sidOf(n++), MENU.complaint);
 
   it('refuses operators, managers and the service token at the socket, each with a clear error, and nothing reaches Twilio', async () => {
     const { op, sid } = await operatorWithCall('sop1');

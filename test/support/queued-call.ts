@@ -1,5 +1,6 @@
 import type { Speaker } from '../../server/speech/recognizer.ts';
-import { callParams, type TestHotline } from './hotline.ts';
+import { callParams, until, type TestHotline } from './hotline.ts';
+import { wallboardClient } from './wallboard-client.ts';
 
 /** Keys of flows/main.json's main menu that lead straight to an operator queue (1 goes to self-service first). */
 export const MENU = { complaint: '2', report: '3', suggestion: '4', general: '0' } as const;
@@ -35,3 +36,12 @@ export async function hangUp(t: TestHotline, callSid: string): Promise<void> {
 }
 
 export const sidOf = (n: number) => `CA${n.toString(16).padStart(32, '0')}`;
+
+/** An operator signed in (a real socket.io client) and available, with a queued call given to them. */
+export async function operatorWithCall(t: TestHotline, username: string, callSid: string, key: string = MENU.general) {
+  const op = await wallboardClient(t.url, await t.signIn(username, 'operator'));
+  await until(() => op.operator(username)?.state === 'available', 5000, `${username} available`);
+  await queueCall(t, callSid, { key });
+  await until(() => op.calls.get(callSid)?.operator?.username === username, 5000, `the call given to ${username}`);
+  return { op, sid: callSid };
+}
