@@ -42,6 +42,11 @@ function sharedJieba(): { jieba: Jieba; words: Set<string> } {
   return shared;
 }
 
+/** The words jieba reads in a phrase (normalised text, no spaces), in order. */
+export function wordsOf(phrase: string): string[] {
+  return sharedJieba().jieba.cut(phrase, true);
+}
+
 export class Analyzer {
   private readonly jieba: Jieba;
   private readonly canonical = new Map<string, string>();

@@ -1,3 +1,4 @@
+import { wordsOf } from '../analyzer.ts';
 import type { Flag } from '../flag.ts';
 import { normalizeText } from '../normalize.ts';
 import { splitPinyin, syllableOf } from '../pinyin.ts';
@@ -68,11 +69,23 @@ function termEvidence(u: Utterance, terms: readonly string[], maskCharacters: st
     for (let i = 0; i < phrase.length; i++) {
       for (let len = shortestBySound; len <= m.longest && i + len <= phrase.length; len++) {
         const run = phrase.slice(i, i + len);
-        if (m.sounds.has(run.map((t) => t.sound).join(' '))) return [run.map((t) => t.text).join('').trim()];
+        if (m.sounds.has(run.map((t) => t.sound).join(' ')) && !splitsWords(phrase, i, i + len)) return [run.map((t) => t.text).join('').trim()];
       }
     }
   }
   return [];
+}
+
+/**
+ * Whether a run of a phrase begins or ends inside a word the caller said: 机构关门 sounds
+ * like 狗官 across 机构|关门, but no one heard an insult there. Typed pinyin has no words to split.
+ */
+function splitsWords(phrase: readonly SoundToken[], from: number, to: number): boolean {
+  if (phrase.some((t) => t.text.endsWith(' '))) return false;
+  const bounds = new Set<number>([0]);
+  let at = 0;
+  for (const w of wordsOf(phrase.map((t) => t.text).join(''))) bounds.add((at += [...w].length));
+  return !bounds.has(from) || !bounds.has(to);
 }
 
 interface SoundToken {

@@ -104,6 +104,28 @@ describe('flag detectors', () => {
     }
   });
 
+  it('tells a question about which number to ring from a fire now, and hears self-harm and a heart attack said in passing', () => {
+    for (const text of ['家里要是着火了，是打119还是打110啊', '我想问问120和110有什么区别']) expect(flagsOf(text), text).not.toContain('urgent.emergency');
+    expect(flagsOf('厨房着火了，火很大，快来人')).toContain('urgent.emergency');
+    for (const text of ['我那些安眠药都攒够了，这事你们不管我也不想熬了', '我问一下医保报销的事，哎我胸口闷得厉害，一身冷汗，喘不上来气']) {
+      expect(flagsOf(text), text).toContain('urgent.emergency');
+    }
+  });
+
+  it('hears an insult by its sound only where the caller said a word, and dialect insults aimed at someone', () => {
+    // 机构关门 sounds like 狗官 across 机构|关门.
+    expect(flagsOf('交了学费的那家培训机构关门了，钱怎么退')).not.toContain('abuse.insult');
+    expect(flagsOf('你们这些狗关，就知道推')).toContain('abuse.insult');
+    expect(flagsOf('恁这帮信球，俺问的事一个月了没人管')).toContain('abuse.insult');
+    expect(flagsOf('孩子在体育馆买了个新球，问问场馆几点关门')).not.toContain('abuse.insult');
+  });
+
+  it('raises no unreasonable demand for a caller who asks whether the hotline takes a matter, nor for a neighbour\'s superstition', () => {
+    expect(flagsOf('我家门口的镜子，对门非说冲了他家风水，天天来闹，这种事归谁管')).not.toContain('unreasonable.superstition');
+    expect(flagsOf('大师说小区门口的路灯杆冲了我家风水，你们把它挪走')).toContain('unreasonable.superstition');
+    expect(flagsOf('你们把投诉我的那个人的电话给我，我要找他问清楚')).toContain('unreasonable.against_law');
+  });
+
   it('tells a demand to lock a fire exit from a complaint that one is locked', () => {
     expect(flagsOf('我们楼安全出口晚上老有人进出，你们让物业把那个门锁上')).toContain('unreasonable.against_law');
     expect(flagsOf('物业为了防盗把楼道消防门上了锁，万一着火跑不出去，请你们督促物业打开')).not.toContain('unreasonable.against_law');
@@ -219,6 +241,20 @@ describe('flag detectors', () => {
     expect(engine().analyze('飞机从小区上面飞过去噪音太大，让社区管管', { callerHash: null, atMs: at })).toMatchObject({ department: 'civil_aviation', departmentReason: expect.stringContaining('民航') });
     expect(engine().analyze('邻居家天天吵架，我想请社区出面调解一下', { callerHash: null, atMs: at })).toMatchObject({ department: 'grassroots' });
     expect(engine().analyze('驾驶证到期了怎么换', { callerHash: null, atMs: at })).toMatchObject({ department: 'traffic_police', departmentReason: expect.stringContaining('驾驶证') });
+    const departmentOf = (text: string) => engine().analyze(text, { callerHash: null, atMs: at }).department;
+    // Neighbours who would not listen are the community's to mediate; wages owed are labour inspection's.
+    expect(departmentOf('楼下那家天天在楼道里晾咸鱼，跟他们说了好几次也不听')).toBe('grassroots');
+    expect(departmentOf('干了三个月装修，包工头欠我八千块工钱一直不给')).toBe('labor_inspection');
+    // Prices not as posted and unlabelled goods are market regulation's; praise for the hotline's staff is the hotline's.
+    expect(departmentOf('菜场门口牌子上写的是三块一斤，结账收了我五块一斤')).toBe('market_regulation');
+    expect(departmentOf('我想表扬一下你们那个小李，上次帮我问清楚了医保的事')).toBe('hotline');
+  });
+
+  it('takes the kind of request from what is asked, with abuse beside it as its own flag', () => {
+    const analysis = engine().analyze('你个蠢货，我就问问公积金怎么提取，要带什么材料', { callerHash: null, atMs: at });
+    expect(analysis.flags.map((f) => `${f.kind}.${f.category}`)).toContain('abuse.insult');
+    expect(analysis.intent).toBe('consult');
+    expect(engine().analyze('你们这帮废物', { callerHash: null, atMs: at }).intent).toBe('complaint');
   });
 
   it.each([

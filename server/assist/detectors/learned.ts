@@ -21,6 +21,8 @@ export function detectLearned(u: Utterance, rules: CompiledRules, raised: readon
   // Insults and threats the caller reports (他骂我…) are their matter: the rules keep only the
   // words aimed at the operator, and the examples cannot tell the two apart.
   const reported = firstMatch(rules.reportedSpeech, u.text) !== null;
+  // A caller who only asks what the hotline accepts makes no demand, whoever judges the words.
+  let askingOnly: boolean | undefined;
   let notUrgent: boolean | undefined; // read only when the examples speak of urgency
   const out: Flag[] = [];
   for (const { flag, probability, evidence } of rules.examples.judge(u.text)) {
@@ -32,7 +34,7 @@ export function detectLearned(u: Utterance, rules: CompiledRules, raised: readon
     // sure: small talk (下雨没, 晒太阳) can brush a scenario's words.
     if (kind === 'no_request' && hasKnownRequest(u) && probability < SURE) continue;
     if (reported && (flag === 'abuse.insult' || flag === 'abuse.threat')) continue;
-    if (kind === 'unreasonable' && firstMatch(rules.unreasonable.find((c) => c.category === category)?.unless ?? [], u.text)) continue;
+    if (kind === 'unreasonable' && ((askingOnly ??= firstMatch(rules.askingOnly, u.text) !== null) || firstMatch(rules.unreasonable.find((c) => c.category === category)?.unless ?? [], u.text))) continue;
     // A rule of the category that saw these words and ruled them out (拿刀 … 切菜) is not overruled.
     if (signalsOf(kind, category, rules).some((signal) => signal.excludes(u.text))) continue;
     const made = flagOf(kind, category, rules);
