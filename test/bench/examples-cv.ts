@@ -16,10 +16,11 @@ import { examplesFileSchema, type ExampleRules, type LearnedFlag } from '../../s
  * tuning set of test/fixtures, train on every example except that set's lines and judge
  * them. Prints the model's own recall and precision (the rules are not counted) per
  * threshold, then the whole engine's intent accuracy per intent threshold (and more below;
- * `--show FLAG` lists the held-out lines the whole engine gets wrong for one flag); choose the
+ * `--show FLAG[,FLAG…]` lists the held-out lines the whole engine gets wrong for those flags,
+ * `--sweep-only` runs only that sweep); choose the
  * file's thresholds here, never on a held-out set. The last line is JSON.
  */
-const SETS = ['flags-holdout', 'flags-tune2', 'calls-tune3', 'calls-tune4', 'calls-tune5', 'calls-tune7', 'calls-tune8'];
+const SETS = ['flags-holdout', 'flags-tune2', 'calls-tune3', 'calls-tune4', 'calls-tune5', 'calls-tune7', 'calls-tune8', 'calls-tune10'];
 const arg = process.argv.indexOf('--thresholds');
 const thresholds = arg > 0 ? process.argv[arg + 1]!.split(',').map(Number) : [0.4, 0.5, 0.6, 0.7, 0.8];
 
@@ -47,7 +48,9 @@ const folds: Case[][] = await Promise.all(
   ),
 );
 
-const results = thresholds.map((threshold) => {
+// `--sweep-only` skips to the per-flag sweep (what `--show` needs): a third of the time.
+const sweepOnly = process.argv.includes('--sweep-only');
+const results = (sweepOnly ? [] : thresholds).map((threshold) => {
   let tp = 0;
   let fn = 0;
   let fp = 0;
@@ -79,7 +82,7 @@ if ('errors' in knowledge) throw new Error(knowledge.errors.map((e) => e.message
 const loaded = await loadRules(path.resolve('rules'), new Set(knowledge.kb.departments.keys()));
 if ('errors' in loaded) throw new Error(loaded.errors.map((e) => e.message).join('\n'));
 const index = KnowledgeIndex.build(knowledge.kb);
-const intentResults = intentThresholds.map((intentThreshold) => {
+const intentResults = (sweepOnly ? [] : intentThresholds).map((intentThreshold) => {
   let right = 0;
   let labelled = 0;
   for (const fold of folds) {
@@ -111,7 +114,7 @@ for (const line of (await readFile('rules/examples.yaml', 'utf8')).split('\n')) 
   if (text && sections.length) sections.at(-1)!.push(JSON.parse(text) as string);
 }
 const written = sections.map((texts) => new Set(texts.filter((t) => !tuned.has(t.trim())))).filter((texts) => texts.size >= 50);
-const vetoResults = floors.map((below) => {
+const vetoResults = (sweepOnly ? [] : floors).map((below) => {
   let tp = 0;
   let fp = 0;
   let fn = 0;
@@ -141,13 +144,21 @@ const heldOut: Case[][] = [
   ...written.map((held) => examples.examples.filter((e) => held.has(e.text)).map((e) => ({ text: e.text, flags: [...e.flags], allow: [...e.allow], intent: e.intent ?? null }))),
 ];
 const judged: { c: Case; got: Map<string, number> }[] = [];
+// "Chat" yields to abuse: judged with every other flag at 0.05, a faint learned insult would
+// hide it, so it is judged apart, the other flags at the file's thresholds.
+const YIELDING = 'no_request.chat_only';
 for (const fold of heldOut) {
   const out = new Set(fold.map((c) => c.text));
-  const rules: Rules = { ...loaded.rules, examples: { ...examples, threshold: 0.05, thresholds: {}, examples: examples.examples.filter((e) => !out.has(e.text)) } };
-  const engine = new AssistEngine(() => index, () => rules, new MemoryCallerHistory());
+  const kept = examples.examples.filter((e) => !out.has(e.text));
+  const engineAt = (threshold: number, thresholds: ExampleRules['thresholds']) =>
+    new AssistEngine(() => index, () => ({ ...loaded.rules, examples: { ...examples, threshold, thresholds, examples: kept } }), new MemoryCallerHistory());
+  const low = engineAt(0.05, {});
+  const apart = engineAt(examples.threshold, { ...examples.thresholds, [YIELDING]: 0.05 });
+  const flagsOf = (engine: AssistEngine, text: string) => engine.analyze(text, { callerHash: null, atMs: Date.now() }).flags.filter((f) => f.kind !== 'repeat');
   for (const c of fold) {
     const got = new Map<string, number>();
-    for (const f of engine.analyze(c.text, { callerHash: null, atMs: Date.now() }).flags) if (f.kind !== 'repeat') got.set(`${f.kind}.${f.category}`, f.learned ?? 1);
+    for (const f of flagsOf(low, c.text)) if (`${f.kind}.${f.category}` !== YIELDING) got.set(`${f.kind}.${f.category}`, f.learned ?? 1);
+    for (const f of flagsOf(apart, c.text)) if (`${f.kind}.${f.category}` === YIELDING) got.set(YIELDING, f.learned ?? 1);
     judged.push({ c, got });
   }
 }
@@ -182,8 +193,8 @@ for (const flag of [...new Set(examples.examples.flatMap((e) => e.flags))].sort(
   console.log(`  ${flag.padEnd(32)} best ${best.toFixed(2)}  recall ${(n.tp / (n.tp + n.fn)).toFixed(3)}  precision ${(n.tp / (n.tp + n.fp || 1)).toFixed(3)}${examples.thresholds[flag as LearnedFlag] === best ? '  ← in rules/examples.yaml' : ''}`);
 }
 const show = process.argv.indexOf('--show');
-if (show > 0) {
-  const flag = process.argv[show + 1]!;
+if (show > 0) for (const flag of process.argv[show + 1]!.split(',')) {
+  console.log(`${flag}:`);
   for (const { c, got } of judged) {
     const p = got.get(flag);
     const raised = p !== undefined && p >= chosen[flag]!;

@@ -105,7 +105,9 @@ describe('flag detectors', () => {
   });
 
   it('tells a question about which number to ring from a fire now, and hears self-harm and a heart attack said in passing', () => {
-    for (const text of ['家里要是着火了，是打119还是打110啊', '我想问问120和110有什么区别']) expect(flagsOf(text), text).not.toContain('urgent.emergency');
+    for (const text of ['家里要是着火了，是打119还是打110啊', '我想问问120和110有什么区别', '消防通道被车堵死了，着火了消防车都进不来', '我们厂昨天有人打架，不是现在，已经报过警了，想问问后续谁处理']) {
+      expect(flagsOf(text), text).not.toContain('urgent.emergency');
+    }
     expect(flagsOf('厨房着火了，火很大，快来人')).toContain('urgent.emergency');
     for (const text of ['我那些安眠药都攒够了，这事你们不管我也不想熬了', '我问一下医保报销的事，哎我胸口闷得厉害，一身冷汗，喘不上来气']) {
       expect(flagsOf(text), text).toContain('urgent.emergency');
@@ -123,6 +125,9 @@ describe('flag detectors', () => {
   it('raises no unreasonable demand for a caller who asks whether the hotline takes a matter, nor for a neighbour\'s superstition', () => {
     expect(flagsOf('我家门口的镜子，对门非说冲了他家风水，天天来闹，这种事归谁管')).not.toContain('unreasonable.superstition');
     expect(flagsOf('大师说小区门口的路灯杆冲了我家风水，你们把它挪走')).toContain('unreasonable.superstition');
+    // Someone else's superstition, or a fortune teller's stall, is the setting of a fair complaint.
+    expect(flagsOf('对面那户人家信风水，在楼道里摆了两个石狮子，把消防通道都堵了')).not.toContain('unreasonable.superstition');
+    expect(flagsOf('天桥底下有个算命的摊子天天占着盲道，归谁管')).not.toContain('unreasonable.superstition');
     expect(flagsOf('你们把投诉我的那个人的电话给我，我要找他问清楚')).toContain('unreasonable.against_law');
   });
 
@@ -132,12 +137,12 @@ describe('flag detectors', () => {
   });
 
   it('drops a rule-raised flag the examples all but rule out, but never an emergency', () => {
-    // GIVEN examples where a word a rule keys on (算命, 着火) is only ever the setting of an ordinary complaint.
+    // GIVEN examples where a word a rule keys on (财运, 着火) is only ever the setting of an ordinary question.
     const counter = [
-      '楼下算命馆天天放音响，吵死了，我要投诉噪音',
-      '街上算命摊占了人行道，归城管管吗',
-      '对面算命馆的招牌灯太亮，晃得睡不着',
-      '我想投诉算命馆门口的音响噪音',
+      '公司年会老板说抽中大奖的人财运好，想问问奖金个税怎么算',
+      '超市搞活动说买够两百能转运势，其实就是抽奖，抽奖活动要备案吗',
+      '彩票店门口写着财运亨通，我想问问彩票店要什么执照',
+      '我想问问年终奖的个税，老板说今年大家财运都不错',
     ];
     const taught: Rules = {
       ...rules,
@@ -149,12 +154,12 @@ describe('flag detectors', () => {
     };
     const strict = new AssistEngine(() => index, () => taught, new MemoryCallerHistory());
     const flagsBy = (e: AssistEngine, text: string) => e.analyze(text, { callerHash: null, atMs: at }).flags.map((f) => `${f.kind}.${f.category}`);
-    const noisy = '楼下算命馆音响太吵了，晚上也放，我要投诉噪音，算命先生说这样能招财';
-    // WHEN the veto is on, THEN the superstition flag of the neighbour's noise is dropped …
+    const noisy = '小区门口新开的彩票店说能旺财运，天天放喇叭';
+    // WHEN the veto is on, THEN the superstition flag of the shop's loudspeaker is dropped …
     expect(flagsOf(noisy)).toContain('unreasonable.superstition');
     expect(flagsBy(strict, noisy)).not.toContain('unreasonable.superstition');
     // … while a fire, even where the examples know nothing of it, still raises the emergency.
-    expect(flagsBy(strict, '楼下算命馆着火了，火很大，快来人')).toContain('urgent.emergency');
+    expect(flagsBy(strict, '年会的酒店着火了，火很大，快来人')).toContain('urgent.emergency');
   });
 
   it('reads typed pinyin as the characters it spells, but a sound run never crosses a pause', () => {
@@ -191,6 +196,9 @@ describe('flag detectors', () => {
     // Quotation marks say whose words they are, even with a 你 inside them.
     expect(flagsOf('菜市场的摊主骂我“你个瓜娃子买不起就莫看”，态度太恶劣了，我要投诉')).toEqual([]);
     expect(flagsOf('菜市场的摊主骂我，你个瓜娃子，听懂没')).toEqual(['abuse.insult']);
+    // Someone else's words right after they are said to speak are theirs, even with a 你 and no quotation marks.
+    expect(flagsOf('出租车司机嫌路近，一路上骂骂咧咧说你他妈的坐什么车，我要投诉他')).toEqual([]);
+    expect(flagsOf('快递员送错了我说了他一句，他回我一句你妈的，这个能投诉吗')).toEqual([]);
     // WHEN the words are (also) said to the operator, THEN it is abuse as usual
     expect(flagsOf('傻逼客服，我邻居天天骂人你们也不管')).toEqual(['abuse.insult']);
     expect(flagsOf('我骂你傻逼怎么了')).toEqual(['abuse.insult']);

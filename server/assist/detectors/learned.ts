@@ -10,6 +10,12 @@ import type { Utterance } from './utterance.ts';
 const SURE = 0.95;
 
 /**
+ * Learned flags that stand for a more specific one: a demand resting on feng shui has no
+ * factual basis either, but its flag (and script) is superstition's. No example needs both.
+ */
+const SUBSUMED_BY: Partial<Record<LearnedFlag, LearnedFlag>> = { 'unreasonable.no_factual_basis': 'unreasonable.superstition' };
+
+/**
  * Flags the rules did not raise but the examples (`rules/examples.yaml`) say these words
  * do: each with the words that weighed most, marked `learned`, and the same script, basis
  * and referral as the rule-raised flag of its category. Like the rules, it only suggests:
@@ -25,8 +31,11 @@ export function detectLearned(u: Utterance, rules: CompiledRules, raised: readon
   let askingOnly: boolean | undefined;
   let notUrgent: boolean | undefined; // read only when the examples speak of urgency
   const out: Flag[] = [];
-  for (const { flag, probability, evidence } of rules.examples.judge(u.text)) {
+  const judged = rules.examples.judge(u.text);
+  for (const { flag, probability, evidence } of judged) {
     if (have.has(flag)) continue;
+    const specific = SUBSUMED_BY[flag];
+    if (specific && (have.has(specific) || judged.some((j) => j.flag === specific))) continue;
     const [kind, category] = flag.split('.') as [string, string];
     // One urgent flag per utterance.
     if (kind === 'urgent' && (urgent || out.some((f) => f.kind === 'urgent') || (notUrgent ??= deniesUrgency(u, rules)))) continue;
