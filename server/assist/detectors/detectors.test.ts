@@ -105,10 +105,10 @@ describe('flag detectors', () => {
   });
 
   it('tells a question about which number to ring from a fire now, and hears self-harm and a heart attack said in passing', () => {
-    for (const text of ['家里要是着火了，是打119还是打110啊', '我想问问120和110有什么区别', '消防通道被车堵死了，着火了消防车都进不来', '我们厂昨天有人打架，不是现在，已经报过警了，想问问后续谁处理']) {
+    for (const text of ['家里要是着火了，是打119还是打110啊', '我想问问120和110有什么区别', '消防通道被车堵死了，着火了消防车都进不来', '我们厂昨天有人打架，不是现在，已经报过警了，想问问后续谁处理', '我姐被家暴过，想问问人身安全保护令怎么申请', '楼道里堆了好多纸箱，有火灾隐患，现在没事，就是担心']) {
       expect(flagsOf(text), text).not.toContain('urgent.emergency');
     }
-    expect(flagsOf('厨房着火了，火很大，快来人')).toContain('urgent.emergency');
+    for (const text of ['厨房着火了，火很大，快来人', '现在着火了，有爆炸的风险', '他正在家暴我，快来人']) expect(flagsOf(text), text).toContain('urgent.emergency');
     for (const text of ['我那些安眠药都攒够了，这事你们不管我也不想熬了', '我问一下医保报销的事，哎我胸口闷得厉害，一身冷汗，喘不上来气']) {
       expect(flagsOf(text), text).toContain('urgent.emergency');
     }
