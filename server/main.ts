@@ -203,7 +203,7 @@ export async function startHotline(config: Config, options: StartOptions): Promi
     takeOver: (call, identity) => callControl.redirect(call, takeOverTwiml(call, identity, publicUrl)),
     hangUp: (call) => callControl.hangUp(call),
     emergencyDial: config.emergencyDial,
-    transfer: (call, service, dialTo) => callControl.redirect(call, emergencyTransferTwiml(service, dialTo)),
+    transfer: (call, service, dialTo) => callControl.redirect(call, emergencyTransferTwiml(call, service, dialTo, publicUrl)),
     knowsScenario: (id) => knowledge.scenario(id) !== undefined,
     knowsDepartment: (id) => knowledge.current.kb.departments.has(id),
     consoleOrigins: () => [...(publicUrl ? [new URL(publicUrl).origin] : []), ...config.consoleOrigins],

@@ -159,7 +159,12 @@ export interface TransferRecord {
   readonly at: string;
   /** Set when Twilio refused or could not be reached; nothing changed on the call. */
   readonly error?: string;
+  /** How the <Dial> to the centre ended (Twilio's DialCallStatus), once Twilio says. */
+  dialStatus?: string;
 }
+
+/** Dial outcomes in which the centre took the caller. */
+export const DIAL_ANSWERED: ReadonlySet<string> = new Set(['completed', 'answered']);
 
 export interface CallRecord {
   readonly callSid: string;
@@ -200,7 +205,14 @@ export interface CallRecord {
 
 /** The transfer that took the caller to an emergency service, if one did. */
 export function transferredTo(call: { readonly transfers?: readonly TransferRecord[] | undefined }): TransferRecord | undefined {
-  return call.transfers?.find((t) => !t.error);
+  // A centre that never answered took no one: the caller came back to the operators.
+  return call.transfers?.find((t) => !t.error && (t.dialStatus === undefined || DIAL_ANSWERED.has(t.dialStatus)));
+}
+
+/** The last transfer whose centre never answered, while no other has the caller: the supervisor must see it. */
+export function unansweredTransfer(call: { readonly transfers?: readonly TransferRecord[] | undefined }): TransferRecord | undefined {
+  if (transferredTo(call)) return undefined;
+  return call.transfers?.findLast((t) => t.dialStatus !== undefined && !DIAL_ANSWERED.has(t.dialStatus));
 }
 
 /** Twilio call statuses after which nothing more happens on the call. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../log.ts';
 import { MemoryCallStore } from '../store/memory-store.ts';
 import { callerHash } from './caller-hash.ts';
+import { transferredTo, unansweredTransfer } from './call.ts';
 import { CallRegistry } from './registry.ts';
 
 const SECRET = 'registry-test-secret';
@@ -84,5 +85,19 @@ describe('call registry', () => {
     expect(again.find(recent.callSid)?.wrapUp).toEqual(wrapUp);
     expect(again.find(old.callSid)).toBeUndefined();
     expect(again.get(recent.callSid)).toBeUndefined();
+  });
+  it('counts a transfer whose centre never answered as no transfer, and says so until another one takes the caller', () => {
+    const r = registry();
+    const call = r.start(incoming(9));
+    const by = { by: 'op', byName: 'op', dialed: '120' };
+    r.transfer(call, { to: '120', ...by });
+    expect(transferredTo(call)?.to).toBe('120'); // until Twilio says how the dial went
+    expect(r.transferDialed(call, 'no-answer')).toMatchObject({ to: '120', dialStatus: 'no-answer' });
+    expect([transferredTo(call), unansweredTransfer(call)?.to]).toEqual([undefined, '120']);
+    // A second report has no transfer to land on, and changes nothing.
+    expect(r.transferDialed(call, 'busy')).toBeUndefined();
+    r.transfer(call, { to: '119', ...by, dialed: '119' });
+    r.transferDialed(call, 'completed');
+    expect([transferredTo(call)?.to, unansweredTransfer(call)]).toEqual(['119', undefined]);
   });
 });

@@ -4,7 +4,7 @@ import { maskPhone } from '../log.ts';
 import type { RecognitionResult } from '../speech/recognizer.ts';
 import type { CallStore } from '../store/store.ts';
 import { callerHash } from './caller-hash.ts';
-import { TERMINAL_STATUSES, type CallRecord, type IvrStep, type FlagRecord, type KbUse, type OperatorAssignment, type SelfServiceRecord, type StepInRecord, type StreamInfo, type TransferRecord, type WrapUp, type WrapUpDraft, type WrapUpFields } from './call.ts';
+import { TERMINAL_STATUSES, transferredTo, type CallRecord, type IvrStep, type FlagRecord, type KbUse, type OperatorAssignment, type SelfServiceRecord, type StepInRecord, type StreamInfo, type TransferRecord, type WrapUp, type WrapUpDraft, type WrapUpFields } from './call.ts';
 
 /**
  * The one registry of live calls, keyed by CallSid. Webhooks, the media socket and the
@@ -232,6 +232,17 @@ export class CallRegistry extends EventEmitter<CallEvents> {
     this.options.logger.info({ callSid: call.callSid, to: full.to, by: full.by, failed: Boolean(full.error) }, 'emergency transfer');
     this.emit('transferred', call, full);
     return full;
+  }
+
+  /** How the <Dial> of the call's transfer ended (Twilio's DialCallStatus). */
+  transferDialed(call: CallRecord, dialStatus: string): TransferRecord | undefined {
+    const record = transferredTo(call);
+    if (!record) return undefined;
+    record.dialStatus = dialStatus;
+    this.changed(call);
+    this.options.logger.info({ callSid: call.callSid, to: record.to, dialStatus }, 'emergency transfer leg ended');
+    this.emit('transferred', call, record);
+    return record;
   }
 
   /** A supervisor has the caller now: the operator's leg is gone (the dispatcher frees them). */

@@ -1,6 +1,6 @@
 import twilio from 'twilio';
 import type { Logger } from 'pino';
-import type { CallRecord } from '../calls/call.ts';
+import { DIAL_ANSWERED, type CallRecord } from '../calls/call.ts';
 import type { CallRegistry } from '../calls/registry.ts';
 import type { FlowLibrary } from './library.ts';
 import { sayAttributes, type Flow, type FlowNode, type GatherInput, type InputContext, type IvrKnowledge, type IvrUrls, type NodeHandler, type RenderContext } from './flow.ts';
@@ -101,6 +101,25 @@ export class IvrEngine {
       return twiml;
     }
     twiml.say(sayAttributes(flow), '抱歉，值班长暂时无法接听，正在为您转回人工服务，请稍候。');
+    twiml.enqueue({ waitUrl: this.urls.queueWait(flow.id, at.node), waitUrlMethod: 'POST', action: this.urls.queueDone(flow.id, at.node), method: 'POST' }, call.queue);
+    this.registry.backToQueue(call);
+    return twiml;
+  }
+
+  /**
+   * Twilio's question after the <Dial> to an emergency centre: a centre that took the caller
+   * ends the hotline's part; one that did not answer (busy, no answer, failed) must not leave
+   * the caller on a dead line, so they go back to the operators' queue and are told why.
+   */
+  afterEmergencyDial(call: CallRecord, at: { flow: string; node: string }, service: string, dialStatus: string): VoiceResponse {
+    const twiml = new VoiceResponse();
+    const flow = this.flows.get(at.flow) ?? this.flows.get(this.entryFlow)!;
+    if (DIAL_ANSWERED.has(dialStatus) || !call.queue) {
+      twiml.say(sayAttributes(flow), DIAL_ANSWERED.has(dialStatus) ? '感谢您的来电，再见。' : `抱歉，${service}暂时没有接通，请您直接拨打${service}。`);
+      twiml.hangup();
+      return twiml;
+    }
+    twiml.say(sayAttributes(flow), `抱歉，${service}暂时没有接通。请不要挂机，正在为您转回话务员。`);
     twiml.enqueue({ waitUrl: this.urls.queueWait(flow.id, at.node), waitUrlMethod: 'POST', action: this.urls.queueDone(flow.id, at.node), method: 'POST' }, call.queue);
     this.registry.backToQueue(call);
     return twiml;

@@ -20,9 +20,13 @@ export const TAKE_OVER_RING_SECONDS = 25;
 export function takeOverTwiml(call: Pick<CallRecord, 'ivrPath'>, supervisorIdentity: string, publicUrl: string): string {
   const twiml = new VoiceResponse();
   twiml.say({ language: 'zh-CN', voice: 'Polly.Zhiyu' }, '请稍候，正在为您转接值班长。');
-  const transfer = [...call.ivrPath].reverse().find((s) => s.type === 'transfer');
-  const at = transfer ? { flow: transfer.flow, node: transfer.node } : { flow: 'main', node: 'to_operator' };
-  const dial = twiml.dial({ timeout: TAKE_OVER_RING_SECONDS, action: takeOverDoneUrl(publicUrl, at), method: 'POST' });
+  const dial = twiml.dial({ timeout: TAKE_OVER_RING_SECONDS, action: takeOverDoneUrl(publicUrl, queueNodeOf(call)), method: 'POST' });
   dial.client(supervisorIdentity);
   return twiml.toString();
+}
+
+/** The IVR node that put the caller in the operators' queue: where they go back to if a leg away from it fails. */
+export function queueNodeOf(call: Pick<CallRecord, 'ivrPath'>): { flow: string; node: string } {
+  const transfer = [...call.ivrPath].reverse().find((s) => s.type === 'transfer');
+  return transfer ? { flow: transfer.flow, node: transfer.node } : { flow: 'main', node: 'to_operator' };
 }

@@ -25,6 +25,11 @@ export function takeOverDoneUrl(publicUrl: string, at: { flow: string; node: str
   return `${publicUrl}${TWILIO_BASE_PATH}/takeover/done?${new URLSearchParams(at).toString()}`;
 }
 
+/** Where Twilio reports how the <Dial> to an emergency centre went (absolute, like the take-over's). */
+export function emergencyDoneUrl(publicUrl: string, at: { flow: string; node: string }, service: string): string {
+  return `${publicUrl}${TWILIO_BASE_PATH}/emergency/done?${new URLSearchParams({ ...at, service }).toString()}`;
+}
+
 export function mediaStreamUrl(publicUrl: string): string {
   return publicUrl.replace(/^http/, 'ws') + MEDIA_STREAM_PATH;
 }

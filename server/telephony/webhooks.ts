@@ -51,6 +51,7 @@ const nodeRef = z.object({
 const ivrQuery = nodeRef.extend({ attempt: z.coerce.number().int().min(1).max(10).default(1), stage: z.string().regex(/^[a-z_]{1,20}$/).optional() });
 const queueWaitParams = z.object({ QueuePosition: z.coerce.number().int().min(0).optional() });
 const queueDoneParams = z.object({ QueueResult: z.string().max(40).default('') });
+const emergencyQuery = nodeRef.extend({ service: z.enum(['110', '119', '120'], 'expected 110, 119 or 120') });
 const dialDoneParams = z.object({ DialCallStatus: z.string().regex(/^[a-z-]{3,20}$/, 'expected a Twilio dial status') });
 
 class BadWebhook extends Error {}
@@ -139,6 +140,15 @@ export function createTwilioRouter(deps: WebhookDeps): Router {
     deps.registry.takeOverDialed(call, DialCallStatus);
     deps.logger.info({ callSid: call.callSid, dialStatus: DialCallStatus }, 'take-over leg ended');
     return deps.engine.afterTakeOver(call, at, DialCallStatus);
+  }));
+
+  router.post('/emergency/done', webhook('emergency-done', (req) => {
+    const at = parse(emergencyQuery, req.query, 'query');
+    const { DialCallStatus } = parse(dialDoneParams, req.body, 'parameters');
+    const call = callOf(req);
+    deps.registry.transferDialed(call, DialCallStatus);
+    deps.logger.info({ callSid: call.callSid, service: at.service, dialStatus: DialCallStatus }, 'emergency transfer leg ended');
+    return deps.engine.afterEmergencyDial(call, at, at.service, DialCallStatus);
   }));
 
   router.post('/status', webhook('status', (req) => {

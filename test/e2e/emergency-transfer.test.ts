@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TransferRequest } from '../../server/console/contract.ts';
 import { STEP_IN_REFUSED } from '../../server/console/step-in.ts';
 import { TRANSFER_REFUSED } from '../../server/console/transfer.ts';
-import { ACCOUNT_SID, startTestHotline, until, type TestHotline } from '../support/hotline.ts';
+import { ACCOUNT_SID, callParams, startTestHotline, until, type TestHotline } from '../support/hotline.ts';
 import { hangUp, operatorWithCall as withCall, hear, MENU, sidOf } from '../support/queued-call.ts';
 import { startTwilioApi } from '../support/twilio-api.ts';
 import { wallboardClient } from '../support/wallboard-client.ts';
@@ -20,8 +20,10 @@ describe('transferring a caller to 110 / 119 / 120', () => {
   const transfer = (client: { socket: { timeout(ms: number): { emitWithAck(e: 'call:transfer', r: TransferRequest): Promise<unknown> } } }, request: TransferRequest) =>
     client.socket.timeout(10_000).emitWithAck('call:transfer', request);
   const updateUrl = (sid: string) => `/2010-04-01/Accounts/${ACCOUNT_SID}/Calls/${sid}.json`;
-  const twimlOf = (announcement: string, dial: string) =>
-    `<?xml version="1.0" encoding="UTF-8"?><Response><Say language="zh-CN" voice="Polly.Zhiyu">${announcement}</Say><Dial>${dial}</Dial></Response>`;
+  // MENU.report queues the caller at main/to_report: that is where they go back to if the centre does not answer.
+  const twimlOf = (announcement: string, dial: string, service: string, node = 'to_report') =>
+    `<?xml version="1.0" encoding="UTF-8"?><Response><Say language="zh-CN" voice="Polly.Zhiyu">${announcement}</Say>` +
+    `<Dial timeout="30" action="${t.url}/twilio/emergency/done?flow=main&amp;node=${node}&amp;service=${service}" method="POST">${dial}</Dial></Response>`;
 
   beforeAll(async () => {
     api = await startTwilioApi();
@@ -84,7 +86,7 @@ describe('transferring a caller to 110 / 119 / 120', () => {
     const update = api.requests.at(-1)!;
     expect(update).toMatchObject({ method: 'POST', url: updateUrl(sid), auth: `Basic ${Buffer.from(`${ACCOUNT_SID}:${t.config.twilio.authToken}`).toString('base64')}` });
     expect([...update.body.keys()]).toEqual(['Twiml']);
-    expect(update.body.get('Twiml')).toBe(twimlOf('正在为您转接120急救中心，请不要挂机。', '<Number>+862012000120</Number>'));
+    expect(update.body.get('Twiml')).toBe(twimlOf('正在为您转接120急救中心，请不要挂机。', '<Number>+862012000120</Number>', '120'));
 
     // The call leaves the operator (after-call work, as after a take-over); both see the transfer on the call.
     await until(() => op.operator('top3')?.state === 'after_call_work' && board.calls.get(sid)?.transfers.length === 2, 5000, 'the transfer on the board');
@@ -115,10 +117,10 @@ describe('transferring a caller to 110 / 119 / 120', () => {
     const admin = await wallboardClient(t.url, await t.signIn('tadmin', 'admin'));
 
     expect(await transfer(board, { callSid: one.sid, to: '119' })).toMatchObject({ ok: true, transfer: { to: '119', dialed: 'sip:119@gw.example.gov.cn', by: 'tsuper' } });
-    expect(api.requests.at(-1)!.body.get('Twiml')).toBe(twimlOf('正在为您转接119消防救援，请不要挂机。', '<Sip>sip:119@gw.example.gov.cn</Sip>'));
+    expect(api.requests.at(-1)!.body.get('Twiml')).toBe(twimlOf('正在为您转接119消防救援，请不要挂机。', '<Sip>sip:119@gw.example.gov.cn</Sip>', '119'));
     expect(await transfer(admin, { callSid: two.sid, to: '110' })).toMatchObject({ ok: true, transfer: { to: '110', dialed: '110', by: 'tadmin' } });
     expect(api.requests.at(-1)).toMatchObject({ url: updateUrl(two.sid) });
-    expect(api.requests.at(-1)!.body.get('Twiml')).toBe(twimlOf('正在为您转接110报警服务台，请不要挂机。', '<Number>110</Number>'));
+    expect(api.requests.at(-1)!.body.get('Twiml')).toBe(twimlOf('正在为您转接110报警服务台，请不要挂机。', '<Number>110</Number>', '110'));
     await until(() => board.operator('top4')?.state === 'after_call_work' && board.operator('top5')?.state === 'after_call_work', 5000, 'both operators freed');
     for (const s of [one.sid, two.sid]) await hangUp(t, s);
     for (const c of [one.op, two.op, board, admin]) c.close();
@@ -140,5 +142,41 @@ describe('transferring a caller to 110 / 119 / 120', () => {
     expect(await transfer(taken.op, { callSid: taken.sid, to: '110' })).toEqual({ ok: false, error: TRANSFER_REFUSED.takenOver('tsuper') });
     await hangUp(t, taken.sid);
     for (const c of [op, taken.op, board]) c.close();
+  });
+  it('puts the caller back with the operators when the centre does not answer, and ends the hotline\'s part when it does', async () => {
+    const { op, sid } = await operatorWithCall('top8');
+    const board = await wallboardClient(t.url, await t.signIn('tsuper', 'supervisor'));
+    expect(await transfer(op, { callSid: sid, to: '120' })).toMatchObject({ ok: true });
+    await until(() => op.operator('top8')?.state === 'after_call_work', 5000, 'the operator freed by the transfer');
+    const done = (query: string, status?: string) =>
+      t.post(`/twilio/emergency/done?${query}`, callParams(sid, { CallStatus: 'in-progress', ...(status ? { DialCallStatus: status } : {}) }));
+
+    // A malformed report is refused with what is wrong, and changes nothing.
+    const noStatus = await done('flow=main&node=to_report&service=120');
+    expect([noStatus.status, await noStatus.text()]).toEqual([400, 'parameters: DialCallStatus: Invalid input: expected string, received undefined']);
+    const badService = await done('flow=main&node=to_report&service=911', 'no-answer');
+    expect([badService.status, await badService.text()]).toEqual([400, 'query: service: expected 110, 119 or 120']);
+    expect(t.hotline.registry.get(sid)!.transfers!.at(-1)!.dialStatus).toBeUndefined();
+
+    // WHEN 120 does not answer, THEN the caller hears why and goes back to the queue they came from …
+    const unanswered = await done('flow=main&node=to_report&service=120', 'no-answer');
+    expect(unanswered.status).toBe(200);
+    const twiml = await unanswered.text();
+    expect(twiml).toContain('<Say language="zh-CN" voice="Polly.Zhiyu">抱歉，120暂时没有接通。请不要挂机，正在为您转回话务员。</Say>');
+    expect(twiml).toMatch(/<Enqueue waitUrl="\/twilio\/queue\/wait\?flow=main&amp;node=to_report" waitUrlMethod="POST" action="\/twilio\/queue\/done\?flow=main&amp;node=to_report" method="POST">report<\/Enqueue>/);
+    // … the board says 120 did not answer, the attempt stays on the call, and it can be tried again …
+    await until(() => board.calls.get(sid)?.transfers.at(-1)?.dialStatus === 'no-answer' && !board.calls.get(sid)?.operator, 5000, 'the caller back in the queue');
+    expect(t.hotline.registry.get(sid)!.transfers!.map((x) => [x.to, x.dialStatus ?? null])).toEqual([['120', 'no-answer']]);
+    // … and the next free operator gets the caller.
+    await op.socket.timeout(5000).emitWithAck('operator:state', 'available');
+    await until(() => t.hotline.registry.get(sid)?.operator?.username === 'top8', 5000, 'the call given again');
+    expect(await transfer(op, { callSid: sid, to: '120' })).toMatchObject({ ok: true });
+
+    // WHEN the centre answers and the call with it ends, THEN so does the hotline's part.
+    const answered = await done('flow=main&node=to_report&service=120', 'completed');
+    expect(await answered.text()).toMatch(/<Say[^>]*>感谢您的来电，再见。<\/Say><Hangup\/>/);
+    expect(t.hotline.registry.get(sid)!.transfers!.map((x) => [x.to, x.dialStatus ?? null])).toEqual([['120', 'no-answer'], ['120', 'completed']]);
+    await hangUp(t, sid);
+    for (const c of [op, board]) c.close();
   });
 });

@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import { transferredTo } from '../../../server/calls/call.ts';
+import { transferredTo, unansweredTransfer } from '../../../server/calls/call.ts';
 import type { CallSummary } from '../../../server/console/contract.ts';
 import { phaseOf, phaseSince, urgencyTier } from '../../../server/console/urgency.ts';
 import { lookup, type Translate } from '../i18n/i18n.ts';
@@ -30,14 +30,17 @@ const Row = memo(function Row({ call, selected, t, onPick }: RowProps) {
   const tier = urgencyTier(call.flagBrief);
   const phase = phaseOf(call);
   const transfer = transferredTo(call);
-  const who = transfer ? t('wb.transferredTo', { to: transfer.to, name: transfer.byName }) : call.takenOver ? t('wb.takenOverBy', { name: call.takenOver.displayName }) : call.operator ? call.operator.displayName : phase === 'waiting' ? t('wb.waitingForOperator') : t('wb.inIvr');
+  // A centre that did not answer sent the caller back: the supervisor must see that at once.
+  const unanswered = unansweredTransfer(call);
+  const waiting = unanswered && !call.operator ? t('wb.transferUnanswered', { to: unanswered.to }) : t('wb.waitingForOperator');
+  const who = transfer ? t('wb.transferredTo', { to: transfer.to, name: transfer.byName }) : call.takenOver ? t('wb.takenOverBy', { name: call.takenOver.displayName }) : call.operator ? call.operator.displayName : phase === 'waiting' ? waiting : t('wb.inIvr');
   const intent = call.intent ? lookup(t, `intent.${call.intent}`, call.intent) : call.queue ? lookup(t, `queue.${call.queue}`, call.queue) : '—';
   return (
     <tr data-call-sid={call.callSid} data-tier={tier} data-phase={phase} aria-selected={selected} onClick={() => onPick(call.callSid)}>
       <td><span className="tier" data-tier={tier}>{t(`wb.tier.${tier}`)}</span></td>
       <td className="caller">{call.caller}</td>
       <td><span className="phase">{t(`wb.phase.${phase}`)}</span> <Duration since={phaseSince(call)} /></td>
-      <td className="who" data-taken-over={call.takenOver ? 'true' : undefined} data-transferred={transfer?.to}>{who}</td>
+      <td className="who" data-taken-over={call.takenOver ? 'true' : undefined} data-transferred={transfer?.to} data-transfer-unanswered={unanswered?.to}>{who}</td>
       <td>{intent}</td>
       <td className="badges">
         {call.flagBrief.keys.map((key) => (
