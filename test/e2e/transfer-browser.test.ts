@@ -83,7 +83,7 @@ describe('an operator transferring an emergency call from the console', () => {
     expect(update.url).toBe(`/2010-04-01/Accounts/${ACCOUNT_SID}/Calls/${sid}.json`);
     expect(update.body.get('Twiml')).toBe(
       '<?xml version="1.0" encoding="UTF-8"?><Response><Say language="zh-CN" voice="Polly.Zhiyu">正在为您转接120急救中心，请不要挂机。</Say>' +
-        '<Dial><Number>+862012000120</Number></Dial></Response>',
+        `<Dial timeout="30" action="${t.url}/twilio/emergency/done?flow=main&amp;node=to_report&amp;service=120" method="POST"><Number>+862012000120</Number></Dial></Response>`,
     );
     await flag.locator('.transferred[data-to="120"]').waitFor();
     expect(await flag.locator('.transferred').textContent()).toMatch(/^已转接： 转120（急救） · 李坐席 \d{2}:\d{2}:\d{2}$/);
