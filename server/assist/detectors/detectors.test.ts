@@ -148,7 +148,7 @@ describe('flag detectors', () => {
       ...rules,
       examples: {
         ...rules.examples,
-        veto: { below: 0.2, except: ['urgent.emergency'] },
+        veto: { below: 0.5, except: ['urgent.emergency'] },
         examples: [...rules.examples.examples, ...counter.flatMap((text) => Array.from({ length: 3 }, () => ({ text, flags: [], allow: [] })))],
       },
     };
