@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExampleModel } from './example-model.ts';
 import { examplesFileSchema, type LearnedFlag } from './schema.ts';
@@ -88,5 +91,40 @@ describe('ExampleModel', () => {
     expect(model.intentOf('我要投诉隔壁装修太吵')).toMatchObject({ intent: 'complaint' });
     expect(model.intentOf('请问护照在哪里办')).toMatchObject({ intent: 'consult' });
     expect(ExampleModel.train({ ...labelled, intentThreshold: 0.99 }).intentOf('我要投诉隔壁装修太吵')).toBeNull();
+  });
+
+  it('keeps the trained weights on disk for the next process, and trains again over a corrupt file', () => {
+    const trained = ExampleModel.train(SOURCE);
+    const words = ['你给我记住，哪天别让我碰见', '社保卡丢了怎么补办'];
+    const judged = (m: ExampleModel) => words.map((w) => m.judge(w));
+    // Read back, the weights judge as the trained ones; anything else is no model.
+    expect(judged(ExampleModel.fromBytes(trained.toBytes(), SOURCE)!)).toEqual(judged(trained));
+    const bytes = trained.toBytes();
+    expect(ExampleModel.fromBytes(bytes.subarray(0, bytes.length - 4), SOURCE)).toBeNull();
+    expect(ExampleModel.fromBytes(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]), SOURCE)).toBeNull();
+    expect(ExampleModel.fromBytes(null, SOURCE)).toBeNull();
+
+    // GIVEN a cache folder of its own, WHEN a model is asked for, THEN its weights land there …
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'examples-cache-'));
+    const before = process.env.EXAMPLES_CACHE_DIR;
+    process.env.EXAMPLES_CACHE_DIR = dir;
+    try {
+      const source = { ...SOURCE, threshold: 0.41 };
+      const first = ExampleModel.for(source);
+      const [file] = readdirSync(dir);
+      expect(file).toMatch(/^[0-9a-f]{40}\.model$/);
+      // … and another threshold (a new model in memory) reads the same weights from disk.
+      const read = ExampleModel.for({ ...source, threshold: 0.42 });
+      expect(read).not.toBe(first);
+      expect(words.map((w) => read.probabilityOf(w, 'abuse.threat'))).toEqual(words.map((w) => first.probabilityOf(w, 'abuse.threat')));
+      // A corrupt file is no model: the examples are trained again and the file written anew.
+      writeFileSync(path.join(dir, file!), 'not a model');
+      const again = ExampleModel.for({ ...source, threshold: 0.43 });
+      expect(words.map((w) => again.probabilityOf(w, 'abuse.threat'))).toEqual(words.map((w) => first.probabilityOf(w, 'abuse.threat')));
+      expect(readFileSync(path.join(dir, file!)).length).toBe(trained.toBytes().length);
+    } finally {
+      if (before === undefined) delete process.env.EXAMPLES_CACHE_DIR;
+      else process.env.EXAMPLES_CACHE_DIR = before;
+    }
   });
 });

@@ -1,9 +1,9 @@
 import { isHan, normalizeText } from '../normalize.ts';
 import { splitPinyin, syllableOf } from '../pinyin.ts';
 
-import { createHash } from 'node:crypto';
 import type { Intent } from '../../ivr/flow.ts';
 import type { ExampleRules, LearnedFlag } from './schema.ts';
+import { keepModel, modelKey, readModel } from './trained-models.ts';
 
 /**
  * What the detectors learn from `rules/examples.yaml`: for each flag, a logistic regression
@@ -101,17 +101,56 @@ export class ExampleModel {
 
   /**
    * The model for these examples: trained once per content and kept while it is among the last
-   * few, so a reload that changed another rule file (abuse.yaml) does not train again (~1 s).
+   * few, so a reload that changed another rule file (abuse.yaml) does not train again (~3 s);
+   * the weights are also kept on disk (trained-models.ts) for the next process.
    */
   static for(source: ExampleRules): ExampleModel {
-    const key = createHash('sha256').update(JSON.stringify(source)).digest('base64');
+    // The weights depend on the examples only; the thresholds are read with them.
+    const weightsKey = modelKey(JSON.stringify(source.examples));
+    const key = `${weightsKey} ${JSON.stringify([source.threshold, source.thresholds, source.intentThreshold])}`;
     let model = recent.get(key);
     if (!model) {
-      model = ExampleModel.train(source);
+      model = ExampleModel.fromBytes(readModel(weightsKey), source) ?? undefined;
+      if (!model) keepModel(weightsKey, (model = ExampleModel.train(source)).toBytes());
       if (recent.size >= KEPT_MODELS) recent.delete(recent.keys().next().value!);
     } else recent.delete(key);
     recent.set(key, model);
     return model;
+  }
+
+  /** The trained weights as bytes: a JSON header (vocabulary, labels, biases), then the weights as float32. */
+  toBytes(): Uint8Array {
+    const classifiers = [...this.flags, ...this.intents];
+    const header = Buffer.from(JSON.stringify({ format: 1, vocabulary: [...this.vocabulary.keys()], flags: this.flags.map(({ label, bias }) => ({ label, bias })), intents: this.intents.map(({ label, bias }) => ({ label, bias })) }), 'utf8');
+    const start = 4 + header.length + ((4 - ((4 + header.length) % 4)) % 4);
+    const out = new Uint8Array(start + classifiers.length * this.vocabulary.size * 4);
+    new DataView(out.buffer).setUint32(0, header.length, true);
+    out.set(header, 4);
+    classifiers.forEach((c, i) => out.set(new Uint8Array(c.weights.buffer, c.weights.byteOffset, c.weights.byteLength), start + i * this.vocabulary.size * 4));
+    return out;
+  }
+
+  /** The model `toBytes` wrote, with the thresholds of `source`; null for anything else. */
+  static fromBytes(bytes: Uint8Array | null, source: ExampleRules): ExampleModel | null {
+    try {
+      if (!bytes || bytes.length < 4) return null;
+      const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
+      const header = JSON.parse(Buffer.from(bytes.subarray(4, 4 + length)).toString('utf8')) as { format: number; vocabulary: string[]; flags: { label: LearnedFlag; bias: number }[]; intents: { label: Intent; bias: number }[] };
+      const size = header.vocabulary.length;
+      const start = 4 + length + ((4 - ((4 + length) % 4)) % 4);
+      if (header.format !== 1 || bytes.length !== start + (header.flags.length + header.intents.length) * size * 4) return null;
+      // Copied out: a Buffer's slice is a view on a shared pool, not an aligned array of its own.
+      const weights = (i: number) => {
+        const w = new Float32Array(size);
+        new Uint8Array(w.buffer).set(bytes.subarray(start + i * size * 4, start + (i + 1) * size * 4));
+        return w;
+      };
+      const flags = header.flags.map((c, i) => ({ ...c, weights: weights(i) }));
+      const intents = header.intents.map((c, i) => ({ ...c, weights: weights(header.flags.length + i) }));
+      return new ExampleModel(new Map(header.vocabulary.map((g, i) => [g, i])), flags, intents, source.thresholds, source.threshold, source.intentThreshold);
+    } catch {
+      return null;
+    }
   }
 
   static train(source: ExampleRules): ExampleModel {
