@@ -261,8 +261,8 @@ export class CallRegistry extends EventEmitter<CallEvents> {
   }
 
   /**
-   * The supervisor did not answer a take-over: the caller goes back to the operator queue
-   * they came from, to be given to the next free operator.
+   * Nobody answered a take-over or an emergency transfer: the caller goes back to the
+   * operator queue they came from, to be given to the next free operator.
    */
   backToQueue(call: CallRecord): void {
     if (!call.queue) return;

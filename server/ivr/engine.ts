@@ -93,17 +93,10 @@ export class IvrEngine {
    * at the transfer runs on, so no new one is started).
    */
   afterTakeOver(call: CallRecord, at: { flow: string; node: string }, dialStatus: string): VoiceResponse {
-    const twiml = new VoiceResponse();
-    const flow = this.flows.get(at.flow) ?? this.flows.get(this.entryFlow)!;
-    if (dialStatus === 'completed' || dialStatus === 'answered' || !call.queue) {
-      twiml.say(sayAttributes(flow), call.queue ? '感谢您的来电，再见。' : '抱歉，值班长暂时无法接听，请您稍后再拨。');
-      twiml.hangup();
-      return twiml;
-    }
-    twiml.say(sayAttributes(flow), '抱歉，值班长暂时无法接听，正在为您转回人工服务，请稍候。');
-    twiml.enqueue({ waitUrl: this.urls.queueWait(flow.id, at.node), waitUrlMethod: 'POST', action: this.urls.queueDone(flow.id, at.node), method: 'POST' }, call.queue);
-    this.registry.backToQueue(call);
-    return twiml;
+    return this.afterDial(call, at, dialStatus, {
+      unanswered: '抱歉，值班长暂时无法接听，正在为您转回人工服务，请稍候。',
+      nowhereToGo: '抱歉，值班长暂时无法接听，请您稍后再拨。',
+    });
   }
 
   /**
@@ -112,14 +105,23 @@ export class IvrEngine {
    * the caller on a dead line, so they go back to the operators' queue and are told why.
    */
   afterEmergencyDial(call: CallRecord, at: { flow: string; node: string }, service: string, dialStatus: string): VoiceResponse {
+    return this.afterDial(call, at, dialStatus, {
+      unanswered: `抱歉，${service}暂时没有接通。请不要挂机，正在为您转回话务员。`,
+      nowhereToGo: `抱歉，${service}暂时没有接通，请您直接拨打${service}。`,
+    });
+  }
+
+  /** A leg away from the queue has ended: thanks and goodbye if it was answered, else back to the queue (or, with none, what to do). */
+  private afterDial(call: CallRecord, at: { flow: string; node: string }, dialStatus: string, say: { unanswered: string; nowhereToGo: string }): VoiceResponse {
     const twiml = new VoiceResponse();
     const flow = this.flows.get(at.flow) ?? this.flows.get(this.entryFlow)!;
-    if (DIAL_ANSWERED.has(dialStatus) || !call.queue) {
-      twiml.say(sayAttributes(flow), DIAL_ANSWERED.has(dialStatus) ? '感谢您的来电，再见。' : `抱歉，${service}暂时没有接通，请您直接拨打${service}。`);
+    const answered = DIAL_ANSWERED.has(dialStatus);
+    if (answered || !call.queue) {
+      twiml.say(sayAttributes(flow), answered ? '感谢您的来电，再见。' : say.nowhereToGo);
       twiml.hangup();
       return twiml;
     }
-    twiml.say(sayAttributes(flow), `抱歉，${service}暂时没有接通。请不要挂机，正在为您转回话务员。`);
+    twiml.say(sayAttributes(flow), say.unanswered);
     twiml.enqueue({ waitUrl: this.urls.queueWait(flow.id, at.node), waitUrlMethod: 'POST', action: this.urls.queueDone(flow.id, at.node), method: 'POST' }, call.queue);
     this.registry.backToQueue(call);
     return twiml;

@@ -20,14 +20,20 @@ export function twilioUrls(publicUrl: () => string): IvrUrls {
   };
 }
 
-/** Where Twilio reports how a supervisor's take-over leg went (absolute: it is written into TwiML sent over the REST API). */
+/**
+ * Where Twilio reports how a leg away from the queue went: a supervisor's take-over or the
+ * <Dial> to an emergency centre (absolute: written into TwiML sent over the REST API).
+ */
 export function takeOverDoneUrl(publicUrl: string, at: { flow: string; node: string }): string {
-  return `${publicUrl}${TWILIO_BASE_PATH}/takeover/done?${new URLSearchParams(at).toString()}`;
+  return dialDoneUrl(publicUrl, 'takeover', at);
 }
 
-/** Where Twilio reports how the <Dial> to an emergency centre went (absolute, like the take-over's). */
 export function emergencyDoneUrl(publicUrl: string, at: { flow: string; node: string }, service: string): string {
-  return `${publicUrl}${TWILIO_BASE_PATH}/emergency/done?${new URLSearchParams({ ...at, service }).toString()}`;
+  return dialDoneUrl(publicUrl, 'emergency', { ...at, service });
+}
+
+function dialDoneUrl(publicUrl: string, leg: 'takeover' | 'emergency', params: Record<string, string>): string {
+  return `${publicUrl}${TWILIO_BASE_PATH}/${leg}/done?${new URLSearchParams(params).toString()}`;
 }
 
 export function mediaStreamUrl(publicUrl: string): string {

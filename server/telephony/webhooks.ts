@@ -146,8 +146,7 @@ export function createTwilioRouter(deps: WebhookDeps): Router {
     const at = parse(emergencyQuery, req.query, 'query');
     const { DialCallStatus } = parse(dialDoneParams, req.body, 'parameters');
     const call = callOf(req);
-    deps.registry.transferDialed(call, DialCallStatus);
-    deps.logger.info({ callSid: call.callSid, service: at.service, dialStatus: DialCallStatus }, 'emergency transfer leg ended');
+    deps.registry.transferDialed(call, DialCallStatus); // logs the outcome
     return deps.engine.afterEmergencyDial(call, at, at.service, DialCallStatus);
   }));
 

@@ -139,37 +139,31 @@ function onlyQuoted(raw: string, word: string): boolean {
   return spans.some((q) => compact(q).includes(word)) && !compact(raw.replace(QUOTED, ' ')).includes(word);
 }
 
-/**
- * Someone else and what they said, ending just where the word begins (司机一路骂骂咧咧说你…,
- * 外卖小哥回我一句…): the words that follow are theirs, quoted without quotation marks,
- * even with a 你 in them. The frame allows no 你 between the speaker and the verb, and no pause
- * after it: in 他骂我你们都不管，我弄死你们 the threat is the caller's own.
- */
-const QUOTE_FRAME = /(他|她|他们|她们|有人|人家|对方|司机|师傅|工人|小哥|骑手|快递员|外卖员|城管|摊主|档主|店主|老板|同学|老师|邻居|保安|物业|工作人员|执法人员|业主|男的|女的|那人|那个人)[^你您]{0,14}(说|骂|喊|吼|回|叫|写|喷|发|冲我)(了|着|道)?(我|我们|她|他|孩子|老人)?(一句|一声|是|成)?(你|你们)?(这些|这帮|这群|这个|这种|个)?$/u;
-
 /** Whether a word the caller quotes from someone else is still said to the operator. */
-function saidToOperator(u: Utterance, word: string): boolean {
+function saidToOperator(u: Utterance, word: string, quoteFrames: readonly RegExp[]): boolean {
   if (onlyQuoted(u.raw, word)) return false;
   let at = u.compact.indexOf(word);
   if (at < 0) return true; // a masked or abbreviated form: keep the flag, the operator judges
   while (at >= 0) {
-    if (!quoteFramed(u, at, word) && (/[你您]/u.test(word) || TO_OPERATOR_BEFORE.test(u.compact.slice(Math.max(0, at - 6), at)) || TO_OPERATOR_AFTER.test(u.compact.slice(at + word.length)))) return true;
+    if (!quoteFramed(u, at, word, quoteFrames) && (/[你您]/u.test(word) || TO_OPERATOR_BEFORE.test(u.compact.slice(Math.max(0, at - 6), at)) || TO_OPERATOR_AFTER.test(u.compact.slice(at + word.length)))) return true;
     at = u.compact.indexOf(word, at + 1);
   }
   return false;
 }
 
 /**
- * Whether the occurrence of a word at `at` of the compact text follows a quote frame with no
- * pause between: 摊主骂我，你个瓜娃子 pauses, so the 你 may be the operator.
+ * Whether the occurrence of a word at `at` of the compact text follows a quote frame
+ * (`abuse.yaml` quoteFrames) with no pause between: 摊主骂我，你个瓜娃子 pauses, so the 你 may
+ * be the operator.
  */
-function quoteFramed(u: Utterance, at: number, word: string): boolean {
+function quoteFramed(u: Utterance, at: number, word: string, quoteFrames: readonly RegExp[]): boolean {
   // The same occurrence in the text with its pauses: count the characters before it.
   let seen = 0;
   let i = 0;
   for (; i < u.text.length && seen < at; i++) if (u.text[i] !== ' ') seen++;
   if (!u.text.startsWith(word, i)) return false;
-  return QUOTE_FRAME.test(u.text.slice(Math.max(0, i - 28), i));
+  const before = u.text.slice(Math.max(0, i - 28), i);
+  return quoteFrames.some((frame) => frame.test(before));
 }
 
 export function detectAbuse(u: Utterance, rules: CompiledRules): Flag[] {
@@ -183,7 +177,7 @@ export function detectAbuse(u: Utterance, rules: CompiledRules): Flag[] {
     if (!evidence.length) evidence = c.abbreviations.filter((a) => latin.has(a));
     if (!evidence.length) evidence = firstMatch(rules.abuseSignals[category], u.text) ?? [];
     // Someone else's insult or threat, quoted: the caller's matter, not abuse of the operator.
-    if (reported && category !== 'sexual') evidence = evidence.filter((e) => saidToOperator(u, e));
+    if (reported && category !== 'sexual') evidence = evidence.filter((e) => saidToOperator(u, e, rules.quoteFrames));
     if (!evidence.length) continue;
     flags.push({ kind: 'abuse', category, severity: c.severity, evidence, script: c.script, ...(c.alertSupervisor ? { alertSupervisor: true } : {}) });
   }

@@ -15,6 +15,8 @@ export interface CompiledRules {
   readonly routing: readonly { readonly rule: Rules['routing']['rules'][number]; readonly signals: readonly Signal[] }[];
   readonly abuseSignals: Readonly<Record<'insult' | 'threat' | 'sexual', readonly Signal[]>>;
   readonly reportedSpeech: readonly Signal[];
+  /** `abuse.yaml` quoteFrames, anchored at their end: tested on the words just before an insult. */
+  readonly quoteFrames: readonly RegExp[];
   readonly recurring: readonly Signal[];
   readonly urgentNotNow: readonly Signal[];
   readonly askingOnly: readonly Signal[];
@@ -41,6 +43,7 @@ export function compile(rules: Rules): CompiledRules {
       sexual: signals(rules.abuse.categories.sexual.signals),
     },
     reportedSpeech: signals(rules.abuse.reported),
+    quoteFrames: rules.abuse.quoteFrames.map((p) => new RegExp(`(?:${p})$`, 'u')),
     recurring: signals(rules.intent.recurring),
     urgentNotNow: signals(rules.urgent.notNow),
     askingOnly: signals(rules.unreasonable.askingOnly),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { INTENTS } from '../../ivr/flow.ts';
-import { signalSchema } from './signal.ts';
+import { pattern, signalSchema } from './signal.ts';
 
 /**
  * The files of `rules/`: what the flag detectors, the intent classifier and department
@@ -36,6 +36,12 @@ export const abuseFileSchema = z.strictObject({
    * (你这个傻逼, 傻逼客服). Signals over the whole utterance.
    */
   reported: z.array(signalSchema).max(100).default([]),
+  /**
+   * Someone else and their verb of saying, ending right where an insult begins (司机…说你…,
+   * 小哥回我一句…): the insult is their words, even with a 你 in it. Each pattern must end at
+   * the word with no pause between (摊主骂我，你个… may be said to the operator).
+   */
+  quoteFrames: z.array(pattern).max(50).default([]),
   /** Characters callers put in place of one character of an abusive word. */
   maskCharacters: z.string().min(1).max(50).default('xX*＊×○●□■?？'),
   escalation: z.strictObject({

@@ -12,7 +12,7 @@ import { z } from 'zod';
  *   none: ['拖欠|不发']
  * ```
  */
-const pattern = z.string().min(1).max(500).superRefine((source, ctx) => {
+export const pattern = z.string().min(1).max(500).superRefine((source, ctx) => {
   try {
     new RegExp(source, 'u');
   } catch (error) {
