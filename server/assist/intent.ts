@@ -6,8 +6,8 @@ import type { Suggestion } from './suggestion.ts';
 
 /**
  * The kind of request (CONTRACTS §1 `intent`). In order:
- *  1. praise and suggestion cues (a caller who praises or suggests says so; they lead `rules/intent.yaml`);
- *  2. an emergency is a call for help (report);
+ *  1. an emergency is a call for help (report), whatever else is said (谢谢你们 in a farewell);
+ *  2. praise and suggestion cues (a caller who praises or suggests says so; they lead `rules/intent.yaml`);
  *  3. unreasonable demands are complaints; a call with nothing to ask is a "consult";
  *     a failure of wide impact that recurs (每次下雨都积水) is a complaint about it;
  *  4. the kind the labelled examples (`rules/examples.yaml`) say, when they are sure of it:
@@ -21,9 +21,9 @@ import type { Suggestion } from './suggestion.ts';
  */
 export function classifyIntent(text: string, best: Suggestion | null, flags: readonly Flag[], rules: CompiledRules): Intent {
   // The first cue that fires, in file order; praise and suggestion come first there.
+  if (flags.some((f) => f.kind === 'urgent' && f.category === 'emergency')) return 'report';
   const cue = rules.intent.find((c) => c.signals.some((s) => s.match(text)))?.intent;
   if (cue === 'praise' || cue === 'suggestion') return cue;
-  if (flags.some((f) => f.kind === 'urgent' && f.category === 'emergency')) return 'report';
   if (flags.some((f) => f.kind === 'unreasonable')) return 'complaint';
   if (flags.some((f) => f.kind === 'no_request')) return 'consult';
   const wideImpact = flags.some((f) => f.kind === 'urgent' && f.category === 'high');

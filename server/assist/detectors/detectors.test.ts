@@ -114,6 +114,16 @@ describe('flag detectors', () => {
     }
   });
 
+
+  it('hears self-harm whatever else is said (thanks, the past), and lets a danger go once the caller says it is over', () => {
+    const farewell = engine().analyze('我刚刚吃了一整瓶安眠药，就想打电话跟你们说声再见，谢谢你们以前帮过我', { callerHash: null, atMs: at });
+    expect(farewell.flags.map((f) => `${f.kind}.${f.category}`)).toContain('urgent.emergency');
+    // A farewell with thanks is a call for help, not praise.
+    expect(farewell.intent).toBe('report');
+    expect(flagsOf('我老婆生孩子大出血，已经抢救过来了，母子平安，想问问新生儿医保怎么办')).not.toContain('urgent.emergency');
+    // 是不是漏气了 asks whether gas leaks: no denial of it.
+    expect(flagsOf('楼道里煤气味特别冲，对门敲门也没人应，是不是漏气了')).toContain('urgent.emergency');
+  });
   it('hears an insult by its sound only where the caller said a word, and dialect insults aimed at someone', () => {
     // 机构关门 sounds like 狗官 across 机构|关门.
     expect(flagsOf('交了学费的那家培训机构关门了，钱怎么退')).not.toContain('abuse.insult');

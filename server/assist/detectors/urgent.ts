@@ -21,16 +21,28 @@ function negated(text: string, evidence: string, negations: readonly string[]): 
   return true;
 }
 
+/** The evidence of words of self-harm, unless every one is negated (没想过自杀). */
+function selfHarmOf(u: Utterance, rules: CompiledRules): string[] | null {
+  const evidence = firstMatch(rules.selfHarm, u.text);
+  return evidence && !evidence.every((e) => negated(u.text, e, rules.source.urgent.negations)) ? evidence : null;
+}
+
 export function detectUrgent(u: Utterance, rules: CompiledRules): Flag[] {
   const { negations, categories } = rules.source.urgent;
+  const flag = (category: 'emergency' | 'high', evidence: string[]): Flag[] => {
+    const c = categories[category];
+    return [{ kind: 'urgent', category, severity: c.severity, evidence, script: c.script, ...(c.department ? { referral: c.department } : {}), ...(c.alertSupervisor ? { alertSupervisor: true } : {}) }];
+  };
+  // Self-harm first: 谢谢你们以前帮过我 beside 吃了一整瓶安眠药 is no past event.
+  const selfHarm = selfHarmOf(u, rules);
+  if (selfHarm) return flag('emergency', selfHarm);
   if (firstMatch(rules.urgentNotNow, u.text)) return [];
   for (const { category, signals } of rules.urgent) {
     for (const signal of signals) {
       const evidence = signal.match(u.text);
       if (!evidence || evidence.every((e) => negated(u.text, e, negations))) continue;
-      const c = categories[category];
       // One urgent flag: an emergency makes "high" moot.
-      return [{ kind: 'urgent', category, severity: c.severity, evidence, script: c.script, ...(c.department ? { referral: c.department } : {}), ...(c.alertSupervisor ? { alertSupervisor: true } : {}) }];
+      return flag(category, evidence);
     }
   }
   return [];
@@ -42,6 +54,7 @@ export function detectUrgent(u: Utterance, rules: CompiledRules): Flag[] {
  * not negation, so what they say about urgency yields to this.
  */
 export function deniesUrgency(u: Utterance, rules: CompiledRules): boolean {
+  if (selfHarmOf(u, rules)) return false;
   if (firstMatch(rules.urgentNotNow, u.text)) return true;
   const { negations } = rules.source.urgent;
   let named = false;

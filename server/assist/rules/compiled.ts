@@ -19,6 +19,7 @@ export interface CompiledRules {
   readonly quoteFrames: readonly RegExp[];
   readonly recurring: readonly Signal[];
   readonly urgentNotNow: readonly Signal[];
+  readonly selfHarm: readonly Signal[];
   readonly askingOnly: readonly Signal[];
   /** What the detectors learned from `examples.yaml`. */
   readonly examples: ExampleModel;
@@ -46,6 +47,7 @@ export function compile(rules: Rules): CompiledRules {
     quoteFrames: rules.abuse.quoteFrames.map((p) => new RegExp(`(?:${p})$`, 'u')),
     recurring: signals(rules.intent.recurring),
     urgentNotNow: signals(rules.urgent.notNow),
+    selfHarm: signals(rules.urgent.selfHarm),
     askingOnly: signals(rules.unreasonable.askingOnly),
     examples: ExampleModel.for(rules.examples),
   };

@@ -86,6 +86,8 @@ export const urgentFileSchema = z.strictObject({
   negations: z.array(z.string().min(1).max(20)).max(100).default([]),
   /** The caller tells of a past event (to praise who helped), a drill or a plan: nothing urgent is happening now. */
   notNow: z.array(signalSchema).max(50).default([]),
+  /** Words of self-harm and an overdose: an emergency whatever else the caller says, so never let go by `notNow`. */
+  selfHarm: z.array(signalSchema).max(50).default([]),
   categories: z.strictObject({ emergency: urgentCategory, high: urgentCategory }),
 });
 
