@@ -20,8 +20,8 @@ import type { Suggestion } from './suggestion.ts';
  *  8. the fitting scenario's usual kind; else a question.
  */
 export function classifyIntent(text: string, best: Suggestion | null, flags: readonly Flag[], rules: CompiledRules): Intent {
-  // The first cue that fires, in file order; praise and suggestion come first there.
   if (flags.some((f) => f.kind === 'urgent' && f.category === 'emergency')) return 'report';
+  // The first cue that fires, in file order; praise and suggestion come first there.
   const cue = rules.intent.find((c) => c.signals.some((s) => s.match(text)))?.intent;
   if (cue === 'praise' || cue === 'suggestion') return cue;
   if (flags.some((f) => f.kind === 'unreasonable')) return 'complaint';

@@ -114,7 +114,6 @@ describe('flag detectors', () => {
     }
   });
 
-
   it('hears self-harm whatever else is said (thanks, the past), and lets a danger go once the caller says it is over', () => {
     const farewell = engine().analyze('我刚刚吃了一整瓶安眠药，就想打电话跟你们说声再见，谢谢你们以前帮过我', { callerHash: null, atMs: at });
     expect(farewell.flags.map((f) => `${f.kind}.${f.category}`)).toContain('urgent.emergency');
@@ -124,6 +123,7 @@ describe('flag detectors', () => {
     // 是不是漏气了 asks whether gas leaks: no denial of it.
     expect(flagsOf('楼道里煤气味特别冲，对门敲门也没人应，是不是漏气了')).toContain('urgent.emergency');
   });
+
   it('hears an insult by its sound only where the caller said a word, and dialect insults aimed at someone', () => {
     // 机构关门 sounds like 狗官 across 机构|关门.
     expect(flagsOf('交了学费的那家培训机构关门了，钱怎么退')).not.toContain('abuse.insult');
