@@ -70,8 +70,9 @@ export class AssistEngine {
     // Abuse is not small talk: a harasser gets the warning script, not the friendly closing one.
     const content = found.some((f) => f.kind === 'abuse') ? found.filter((f) => f.kind !== 'no_request') : found;
     const flags = [...content, ...detectRepeat(u, rules, this.history)].sort(bySeverity);
-    const { department, reason } = route(u.text, suggestions, flags, rules);
-    return { suggestions, flags, intent: classifyIntent(u.text, suggestions[0] ?? null, flags, rules), department, departmentReason: reason, place: u.place };
+    const intent = classifyIntent(u.text, suggestions[0] ?? null, flags, rules);
+    const { department, reason } = route(u.text, suggestions, flags, intent, rules);
+    return { suggestions, flags, intent, department, departmentReason: reason, place: u.place };
   }
 
   /** Whether one sentence, on its own, abuses the operator (the live path counts abusive sentences). */

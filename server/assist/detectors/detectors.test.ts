@@ -141,6 +141,15 @@ describe('flag detectors', () => {
     expect(flagsOf('你们把投诉我的那个人的电话给我，我要找他问清楚')).toContain('unreasonable.against_law');
   });
 
+  it('sees demands against the law in new forms, and not their lawful neighbours', () => {
+    for (const text of ['帮我查一下隔壁那家人的手机号和身份证号', '禁渔期让我出海打一天鱼行不行', '我爸去世了，养老金还在发，能不能先别告诉社保局，我们接着领']) {
+      expect(flagsOf(text), text).toContain('unreasonable.against_law');
+    }
+    for (const text of ['我的身份证号被人泄露了，怎么办', '禁渔期是从几月到几月', '我爸去世了，养老金还在往卡里打，怎么退回去']) {
+      expect(flagsOf(text), text).not.toContain('unreasonable.against_law');
+    }
+  });
+
   it('tells a demand to lock a fire exit from a complaint that one is locked', () => {
     expect(flagsOf('我们楼安全出口晚上老有人进出，你们让物业把那个门锁上')).toContain('unreasonable.against_law');
     expect(flagsOf('物业为了防盗把楼道消防门上了锁，万一着火跑不出去，请你们督促物业打开')).not.toContain('unreasonable.against_law');
@@ -209,6 +218,7 @@ describe('flag detectors', () => {
     // Someone else's words right after they are said to speak are theirs, even with a 你 and no quotation marks.
     expect(flagsOf('出租车司机嫌路近，一路上骂骂咧咧说你他妈的坐什么车，我要投诉他')).toEqual([]);
     expect(flagsOf('快递员送错了我说了他一句，他回我一句你妈的，这个能投诉吗')).toEqual([]);
+    expect(flagsOf('医院的护士凶我爸，说老不死的别在这儿吵，我要投诉她')).toEqual([]);
     // WHEN the words are (also) said to the operator, THEN it is abuse as usual
     expect(flagsOf('傻逼客服，我邻居天天骂人你们也不管')).toEqual(['abuse.insult']);
     expect(flagsOf('我骂你傻逼怎么了')).toEqual(['abuse.insult']);
@@ -266,6 +276,9 @@ describe('flag detectors', () => {
     // Prices not as posted and unlabelled goods are market regulation's; praise for the hotline's staff is the hotline's.
     expect(departmentOf('菜场门口牌子上写的是三块一斤，结账收了我五块一斤')).toBe('market_regulation');
     expect(departmentOf('我想表扬一下你们那个小李，上次帮我问清楚了医保的事')).toBe('hotline');
+    // Praise of another department's staff is the hotline's to record and pass on; a thanks beside a question is not praise.
+    expect(departmentOf('台风刮断的电线昨天就修好了，特地打电话来感谢供电所的师傅')).toBe('hotline');
+    expect(departmentOf('谢谢你们啊，我想问问公积金怎么提取')).toBe('housing_fund');
   });
 
   it('takes the kind of request from what is asked, with abuse beside it as its own flag', () => {

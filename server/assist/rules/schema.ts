@@ -111,6 +111,8 @@ export const routingFileSchema = z.strictObject({
         reason: text,
         /** `always`: even when a scenario fits (a duty the list assigns elsewhere); `no_scenario`: only when none does. */
         when: z.enum(['always', 'no_scenario']).default('no_scenario'),
+        /** Only for this kind of request (praise of any department's staff is the hotline's to record and pass on). */
+        intent: z.enum(INTENTS).optional(),
         signals,
       }),
     )
