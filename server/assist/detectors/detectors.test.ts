@@ -36,6 +36,13 @@ describe('flag detectors', () => {
     for (const text of ['小区垃圾桶满了好几天没人清理', '我家狗丢了怎么办', '死亡证明怎么开', '燃气灶打不着火了怎么报修', '去年我们楼着过一次火，现在想问问灭火器在哪买']) {
       expect(flagsOf(text), text).toEqual([]);
     }
+    // Coming with a weapon or petrol, naming where a staff member's child is, "nobody leaves this door": threats.
+    for (const text of ['再不拆我就拎着菜刀上城管队去，找那个队长', '汽油我都买好了，再不批我就去街道办把那屋子点了', '再不给我批，我晓得他娃儿在哪个学校', '今儿不给我个说法，谁也甭想囫囵个儿走出这个门']) {
+      expect(flagsOf(text), text).toContain('abuse.threat');
+    }
+    for (const text of ['我拿着菜刀在厨房切菜，燃气灶突然打不着了', '你们不管，我就去打他电话问问', '汽油价格是不是又涨了']) {
+      expect(flagsOf(text), text).not.toContain('abuse.threat');
+    }
   });
 
   it('puts an emergency first, routes it to 110/119/120 and calls it a report', () => {
