@@ -68,7 +68,8 @@ export class AssistEngine {
     const byRules = [...abuse, ...withoutVetoed(CONTENT_DETECTORS.flatMap((detect) => detect(request, rules)), u, rules)];
     const found = [...byRules, ...detectLearned(u, rules, byRules)];
     // Abuse is not small talk: a harasser gets the warning script, not the friendly closing one.
-    const content = found.some((f) => f.kind === 'abuse') ? found.filter((f) => f.kind !== 'no_request') : found;
+    // Nor is danger: a farewell with pills at hand (没什么事，就是想说声再见) is not to be closed politely.
+    const content = found.some((f) => f.kind === 'abuse' || f.kind === 'urgent') ? found.filter((f) => f.kind !== 'no_request') : found;
     const flags = [...content, ...detectRepeat(u, rules, this.history)].sort(bySeverity);
     const intent = classifyIntent(u.text, suggestions[0] ?? null, flags, rules);
     const { department, reason } = route(u.text, suggestions, flags, intent, rules);

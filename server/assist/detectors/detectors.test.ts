@@ -157,6 +157,36 @@ describe('flag detectors', () => {
     }
   });
 
+  it('hears a farewell beside the means as self-harm, but not a polite goodbye, a dream or a fire put out last week', () => {
+    expect(flagsOf('工作也没了，我也想明白了，今天就把事情都了了，药我都买好了，就是想最后跟人说一声')).toEqual(['urgent.emergency']);
+    expect(flagsOf('好的，那就这样，跟你说声再见，谢谢啊')).toEqual([]);
+    expect(flagsOf('我妈的药我都买好了，最后跟你确认一下医保能报多少')).not.toContain('urgent.emergency');
+    // A farewell is a matter of substance: no "nothing to ask" closing beside the emergency.
+    expect(flagsOf('没什么事，就是打电话谢谢你们这些年帮过我，安眠药我都备好了，以后不会再打扰你们了')).toEqual(['urgent.emergency']);
+    expect(flagsOf('我一直梦见我老头子，他说他喘不上气，你们修路的能不能绕开他的坟')).not.toContain('urgent.emergency');
+    expect(flagsOf('上个礼拜楼道电动车着火了，消防来扑灭了，现在人都没事，烧坏的电线能不能用维修资金修')).toEqual([]);
+  });
+
+  it('tells a new demand against the law, a matter for the courts or a private one from a fair complaint', () => {
+    expect(flagsOf('能不能把户口本上孙子的生日改早几天，好让他今年上小学')).toContain('unreasonable.against_law');
+    expect(flagsOf('户口本上我的出生日期登记错了，和出生证不一致，怎么更正')).not.toContain('unreasonable.against_law');
+    expect(flagsOf('厨房太小了，想把燃气表挪到卧室里去，你们让燃气公司给我改')).toContain('unreasonable.against_law');
+    // "Not wages but the contract sum" is a debt between businesses.
+    expect(flagsOf('开发商欠我工程款一百多万，这不是工人工资，是工程款，你们让开发商给钱')).toContain('unreasonable.judicial_route');
+    expect(flagsOf('包工头欠了我们农民工三个月工资，你们管不管')).not.toContain('unreasonable.judicial_route');
+    // Unpaid overtime is a right under labour law, a spouse's pay packet a family matter.
+    expect(flagsOf('单位领导天天让我们加班到十点，加班费一分不给，这个你们管不管')).not.toContain('unreasonable.private_matter');
+    expect(flagsOf('我老公每个月工资都不交给我，你们政府出面让他把工资卡交出来')).toContain('unreasonable.private_matter');
+    // The government asked to hold a rite for ghosts is a superstitious demand, whoever believes in them.
+    expect(flagsOf('村里人都说那个路口不干净，有冤魂，我想请你们政府出面，请个道士来做场法事')).toContain('unreasonable.superstition');
+  });
+
+  it('hears a threat to staff passed on through the operator, and children playing at phoning as no request', () => {
+    expect(flagsOf('那个收我三轮车的城管，你告诉他，下回在集上让我碰见，我一刀捅死他')).toContain('abuse.threat');
+    expect(flagsOf('嘿嘿，我是三年级二班的，我们在玩打电话的游戏，拜拜')).toEqual(['no_request.chat_only']);
+    expect(flagsOf('喂，我没别的事，就想问问你们这个电话晚上几点下班，半夜能打通吗')).not.toContain('no_request.chat_only');
+  });
+
   it('tells a demand to lock a fire exit from a complaint that one is locked', () => {
     expect(flagsOf('我们楼安全出口晚上老有人进出，你们让物业把那个门锁上')).toContain('unreasonable.against_law');
     expect(flagsOf('物业为了防盗把楼道消防门上了锁，万一着火跑不出去，请你们督促物业打开')).not.toContain('unreasonable.against_law');
@@ -286,6 +316,10 @@ describe('flag detectors', () => {
     // Praise of another department's staff is the hotline's to record and pass on; a thanks beside a question is not praise.
     expect(departmentOf('台风刮断的电线昨天就修好了，特地打电话来感谢供电所的师傅')).toBe('hotline');
     expect(departmentOf('谢谢你们啊，我想问问公积金怎么提取')).toBe('housing_fund');
+    // How city-management or social-insurance staff behaved is their department's to check, not a hospital's.
+    expect(departmentOf('城管收摊的时候一脚把我的秤踢飞了，态度太差了，我要投诉他')).toBe('urban_management');
+    expect(departmentOf('社保大厅窗口那个人态度特别差，爱答不理的，我要投诉')).toBe('hrss');
+    expect(departmentOf('医院挂号处的人态度太差了，我要投诉')).toBe('health');
   });
 
   it('takes the kind of request from what is asked, with abuse beside it as its own flag', () => {
