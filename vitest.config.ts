@@ -3,8 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['server/**/*.test.ts', 'test/**/*.test.ts', 'agent-console/src/**/*.test.ts'],
-    // The console app is built once per run, for the browser tests (not once per file).
-    globalSetup: ['test/support/build-console.ts'],
+    // The console app is built once per run, for the browser tests (not once per file), and
+    // the examples' model trained once, for every engine the tests start.
+    globalSetup: ['test/support/build-console.ts', 'test/support/train-examples.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

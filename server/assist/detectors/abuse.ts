@@ -35,7 +35,10 @@ function matcherFor(terms: readonly string[], maskCharacters: string): TermMatch
   const variants: string[] = [];
   for (const term of terms) {
     const chars = [...term];
-    for (let i = 0; i < chars.length; i++) variants.push(chars.map((c, j) => (j === i ? mask : escape(c))).join(''));
+    // A two-character word masks only its second (傻*): what is left of *那 or X货 is everyday
+    // Chinese, and a run of masks (二xx栋) is a placeholder, not a disguise.
+    if (chars.length === 2) variants.push(`${escape(chars[0]!)}${mask}(?!${mask})`);
+    else for (let i = 0; i < chars.length; i++) variants.push(chars.map((c, j) => (j === i ? mask : escape(c))).join(''));
   }
   const sounds = new Map<string, string>();
   for (const term of terms) sounds.set([...term].map(syllableOf).join(' '), term);
@@ -69,7 +72,8 @@ function termEvidence(u: Utterance, terms: readonly string[], maskCharacters: st
     for (let i = 0; i < phrase.length; i++) {
       for (let len = shortestBySound; len <= m.longest && i + len <= phrase.length; len++) {
         const run = phrase.slice(i, i + len);
-        if (m.sounds.has(run.map((t) => t.sound).join(' ')) && !splitsWords(phrase, i, i + len)) return [run.map((t) => t.text).join('').trim()];
+        const term = m.sounds.get(run.map((t) => t.sound).join(' '));
+        if (term && !splitsWords(phrase, i, i + len) && !twoEverydayWords(phrase, run, i, term)) return [run.map((t) => t.text).join('').trim()];
       }
     }
   }
@@ -86,6 +90,24 @@ function splitsWords(phrase: readonly SoundToken[], from: number, to: number): b
   let at = 0;
   for (const w of wordsOf(phrase.map((t) => t.text).join(''))) bounds.add((at += [...w].length));
   return !bounds.has(from) || !bounds.has(to);
+}
+
+/**
+ * Whether a two-syllable run that sounds like a term is two words of the caller's own with
+ * none of the term's characters (把|坡 ~ 八婆): a disguise keeps one (傻|比) or is one word
+ * (沙比, 煞笔, 狗关: jieba reads such a pair as a word of its own).
+ */
+function twoEverydayWords(phrase: readonly SoundToken[], run: readonly SoundToken[], from: number, term: string): boolean {
+  if (run.length !== 2 || phrase.some((t) => t.text.endsWith(' '))) return false;
+  const chars = [...term];
+  if (run.some((t, k) => t.text === chars[k])) return false;
+  let at = 0;
+  for (const w of wordsOf(phrase.map((t) => t.text).join(''))) {
+    const end = at + [...w].length;
+    if (at === from) return end !== from + 2;
+    at = end;
+  }
+  return true;
 }
 
 interface SoundToken {
@@ -151,6 +173,15 @@ function saidToOperator(u: Utterance, word: string, quoteFrames: readonly RegExp
   return false;
 }
 
+/** Whether a word stands only in quotation marks or right after quote frames: someone else said it. */
+function someoneElses(u: Utterance, word: string, quoteFrames: readonly RegExp[]): boolean {
+  if (onlyQuoted(u.raw, word)) return true;
+  let at = u.compact.indexOf(word);
+  if (at < 0) return false;
+  for (; at >= 0; at = u.compact.indexOf(word, at + 1)) if (!quoteFramed(u, at, word, quoteFrames)) return false;
+  return true;
+}
+
 /**
  * Whether the occurrence of a word at `at` of the compact text follows a quote frame
  * (`abuse.yaml` quoteFrames) with no pause between: 摊主骂我，你个瓜娃子 pauses, so the 你 may
@@ -177,7 +208,9 @@ export function detectAbuse(u: Utterance, rules: CompiledRules): Flag[] {
     if (!evidence.length) evidence = c.abbreviations.filter((a) => latin.has(a));
     if (!evidence.length) evidence = firstMatch(rules.abuseSignals[category], u.text) ?? [];
     // Someone else's insult or threat, quoted: the caller's matter, not abuse of the operator.
-    if (reported && category !== 'sexual') evidence = evidence.filter((e) => saidToOperator(u, e, rules.quoteFrames));
+    // Words right after someone and their verb of saying (他不耐烦地说你有病吧) are theirs even
+    // where nothing else says the call is a report.
+    if (category !== 'sexual') evidence = evidence.filter((e) => (reported ? saidToOperator(u, e, rules.quoteFrames) : !someoneElses(u, e, rules.quoteFrames)));
     if (!evidence.length) continue;
     flags.push({ kind: 'abuse', category, severity: c.severity, evidence, script: c.script, ...(c.alertSupervisor ? { alertSupervisor: true } : {}) });
   }

