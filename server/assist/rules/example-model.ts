@@ -224,8 +224,8 @@ export class ExampleModel {
 
 /**
  * Logistic regression by stochastic gradient descent; `target` says what a row is for this label
- * (null: skip it). The rows it learns from are picked once, not in every epoch, and read by index
- * (a fifth less time than for…of over 15,000 examples; the arithmetic is the same).
+ * (null: skip it). The rows it learns from are picked once, not in every epoch; the arithmetic
+ * is that of one row at a time, so the weights do not depend on this bookkeeping.
  */
 function fit<L extends string>(label: L, size: number, rows: readonly Row[], target: (row: Row) => boolean | null): Classifier<L> {
   const used = rows.flatMap((row) => {
