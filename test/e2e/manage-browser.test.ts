@@ -115,6 +115,8 @@ describe('manager pages in a real browser', () => {
     await page.close();
   });
 
+  // Each save validates every rule file, examples.yaml's 16,000 lines among them (~1.5 s on a busy
+  // machine), and this test saves and reloads several times.
   it('shows a broken rule file\'s error at its line while the old rules stay in force, and saves the fixed file', async () => {
     const page = await signIn('mgr', 'mgr-password');
     await page.click('#tab-rules');
@@ -192,7 +194,7 @@ describe('manager pages in a real browser', () => {
     expect(await page.locator('#rule-notice').textContent()).toContain('最近一次正确的版本');
     await writeFile(intentFile, intent);
     await page.close();
-  });
+  }, 60_000);
 
   it('gives an operator no manager page, and the APIs refuse them', async () => {
     const page = await signIn('op1', 'op1-password');
