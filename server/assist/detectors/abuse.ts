@@ -69,45 +69,38 @@ function termEvidence(u: Utterance, terms: readonly string[], maskCharacters: st
   if (masked) return [masked[0]];
   // By sound: every run of 2..longest syllables within one spoken phrase, compared as syllables.
   for (const phrase of soundPhrases(u.text)) {
+    let bounds: ReadonlySet<number> | null | undefined; // read once per phrase, and only on a match
     for (let i = 0; i < phrase.length; i++) {
       for (let len = shortestBySound; len <= m.longest && i + len <= phrase.length; len++) {
         const run = phrase.slice(i, i + len);
         const term = m.sounds.get(run.map((t) => t.sound).join(' '));
-        if (term && !splitsWords(phrase, i, i + len) && !twoEverydayWords(phrase, run, i, term)) return [run.map((t) => t.text).join('').trim()];
+        if (term && heardAs(run, term, i, (bounds ??= wordBounds(phrase)))) return [run.map((t) => t.text).join('').trim()];
       }
     }
   }
   return [];
 }
 
-/**
- * Whether a run of a phrase begins or ends inside a word the caller said: 机构关门 sounds
- * like 狗官 across 机构|关门, but no one heard an insult there. Typed pinyin has no words to split.
- */
-function splitsWords(phrase: readonly SoundToken[], from: number, to: number): boolean {
-  if (phrase.some((t) => t.text.endsWith(' '))) return false;
+/** Where the caller's words begin and end in a phrase (character offsets); null for typed pinyin, which has no words. */
+function wordBounds(phrase: readonly SoundToken[]): ReadonlySet<number> | null {
+  if (phrase.some((t) => t.text.endsWith(' '))) return null;
   const bounds = new Set<number>([0]);
   let at = 0;
   for (const w of wordsOf(phrase.map((t) => t.text).join(''))) bounds.add((at += [...w].length));
-  return !bounds.has(from) || !bounds.has(to);
+  return bounds;
 }
 
 /**
- * Whether a two-syllable run that sounds like a term is two words of the caller's own with
- * none of the term's characters (把|坡 ~ 八婆): a disguise keeps one (傻|比) or is one word
- * (沙比, 煞笔, 狗关: jieba reads such a pair as a word of its own).
+ * Whether a run that sounds like a term is heard as it. Not when it begins or ends inside a
+ * word the caller said (机构|关门 ~ 狗官), nor when two syllables are two everyday words with none
+ * of the term's characters (把|坡 ~ 八婆): a disguise keeps one (傻|比) or is one word (沙比,
+ * 煞笔, 狗关: jieba reads such a pair as a word of its own).
  */
-function twoEverydayWords(phrase: readonly SoundToken[], run: readonly SoundToken[], from: number, term: string): boolean {
-  if (run.length !== 2 || phrase.some((t) => t.text.endsWith(' '))) return false;
+function heardAs(run: readonly SoundToken[], term: string, from: number, bounds: ReadonlySet<number> | null): boolean {
+  if (!bounds) return true;
+  if (!bounds.has(from) || !bounds.has(from + run.length)) return false;
   const chars = [...term];
-  if (run.some((t, k) => t.text === chars[k])) return false;
-  let at = 0;
-  for (const w of wordsOf(phrase.map((t) => t.text).join(''))) {
-    const end = at + [...w].length;
-    if (at === from) return end !== from + 2;
-    at = end;
-  }
-  return true;
+  return !(run.length === 2 && bounds.has(from + 1) && !run.some((t, k) => t.text === chars[k]));
 }
 
 interface SoundToken {

@@ -201,6 +201,9 @@ describe('flag detectors', () => {
   });
 
   it('tells a demand to lock a fire exit from a complaint that one is locked', () => {
+    // Others going through the door is the reason for the demand; others blocking the lane is the complaint.
+    expect(flagsOf('我们楼道消防通道那个门老有人走，让物业给焊死算了')).toContain('unreasonable.against_law');
+    expect(flagsOf('楼道里有人堆杂物，把消防通道堵了，能不能让物业清理')).not.toContain('unreasonable.against_law');
     expect(flagsOf('我们楼安全出口晚上老有人进出，你们让物业把那个门锁上')).toContain('unreasonable.against_law');
     expect(flagsOf('物业为了防盗把楼道消防门上了锁，万一着火跑不出去，请你们督促物业打开')).not.toContain('unreasonable.against_law');
   });
