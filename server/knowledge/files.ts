@@ -106,7 +106,21 @@ export async function readYaml<S extends z.ZodType>(dir: string, file: string, s
   return parseYaml(file, source, schema, errors);
 }
 
-export function parseYaml<S extends z.ZodType>(file: string, source: string, schema: S, errors: KnowledgeError[]): z.output<S> | null {
+/**
+ * What a YAML text reads as, kept by its content. Parsing is most of the cost of loading a large
+ * file; validation runs again on every load, so a kept reading can never let a bad file in.
+ */
+export interface YamlReadings {
+  get(source: string): unknown;
+  keep(source: string, data: unknown): void;
+}
+
+export function parseYaml<S extends z.ZodType>(file: string, source: string, schema: S, errors: KnowledgeError[], readings?: YamlReadings): z.output<S> | null {
+  const kept = readings?.get(source);
+  if (kept !== undefined) {
+    const parsed = schema.safeParse(kept);
+    if (parsed.success) return parsed.data;
+  }
   const lines = new LineCounter();
   const doc = parseDocument(source, { lineCounter: lines, uniqueKeys: true });
   if (doc.errors.length) {
@@ -116,7 +130,9 @@ export function parseYaml<S extends z.ZodType>(file: string, source: string, sch
     }
     return null;
   }
-  const parsed = schema.safeParse(doc.toJS());
+  const data: unknown = doc.toJS();
+  readings?.keep(source, data);
+  const parsed = schema.safeParse(data);
   if (parsed.success) return parsed.data;
   for (const issue of parsed.error.issues) {
     const fieldPath = issue.path as (string | number)[];

@@ -3,7 +3,7 @@ import { splitPinyin, syllableOf } from '../pinyin.ts';
 
 import type { Intent } from '../../ivr/flow.ts';
 import type { ExampleRules, LearnedFlag } from './schema.ts';
-import { keepModel, modelKey, readModel } from './trained-models.ts';
+import { keepCached, modelKey, readCached } from './trained-models.ts';
 
 /**
  * What the detectors learn from `rules/examples.yaml`: for each flag, a logistic regression
@@ -110,8 +110,8 @@ export class ExampleModel {
     const key = `${weightsKey} ${JSON.stringify([source.threshold, source.thresholds, source.intentThreshold])}`;
     let model = recent.get(key);
     if (!model) {
-      model = ExampleModel.fromBytes(readModel(weightsKey), source) ?? undefined;
-      if (!model) keepModel(weightsKey, (model = ExampleModel.train(source)).toBytes());
+      model = ExampleModel.fromBytes(readCached(weightsKey), source) ?? undefined;
+      if (!model) keepCached(weightsKey, (model = ExampleModel.train(source)).toBytes());
       if (recent.size >= KEPT_MODELS) recent.delete(recent.keys().next().value!);
     } else recent.delete(key);
     recent.set(key, model);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { parseYaml } from '../../knowledge/files.ts';
+import { exampleReadings } from './example-readings.ts';
 import { KnowledgeError } from '../../knowledge/knowledge-base.ts';
 import {
   abuseFileSchema,
@@ -77,7 +78,7 @@ export async function loadRules(dir: string, departments: ReadonlySet<string>, r
       errors.push(new KnowledgeError(file, null, null, 'missing or unreadable'));
       continue;
     }
-    loaded[key] = parseYaml(file, source, schema, errors);
+    loaded[key] = parseYaml(file, source, schema, errors, key === 'examples' ? exampleReadings : undefined);
   }
   const rules = loaded as Rules;
   if (!errors.length) {

@@ -7,9 +7,10 @@ import { fileURLToPath } from 'node:url';
 /**
  * Trained example models kept on disk, so a server start or a test file that loads the same
  * examples with the same training code reads the weights (~50 ms) instead of training them
- * again (~3 s for 8,000 examples). The key hashes the examples and the source of the code that
+ * again (~8 s for 16,000 examples). The key hashes the examples and the source of the code that
  * turns words into features and trains (so an edited tokenizer never reads stale weights).
- * Only a cache: a missing, unreadable or corrupt file means training as before.
+ * The same folder keeps what `examples.yaml` parses as (example-readings.ts).
+ * Only a cache: a missing, unreadable or corrupt file means training (or parsing) as before.
  */
 const KEPT_FILES = 4;
 const CODE = ['example-model.ts', '../normalize.ts', '../pinyin.ts'];
@@ -29,25 +30,28 @@ export function modelKey(examplesJson: string): string {
   return createHash('sha256').update(codeVersion()).update(examplesJson).digest('hex').slice(0, 40);
 }
 
-export function readModel(key: string): Buffer | null {
+/** A kept file: `.model` for weights, `.json` for parsed examples. */
+export type CachedKind = 'model' | 'json';
+
+export function readCached(key: string, kind: CachedKind = 'model'): Buffer | null {
   try {
-    return readFileSync(path.join(directory(), `${key}.model`));
+    return readFileSync(path.join(directory(), `${key}.${kind}`));
   } catch {
     return null;
   }
 }
 
-/** Writes atomically (another process may be reading or writing the same key) and keeps the newest few. */
-export function keepModel(key: string, bytes: Uint8Array): void {
+/** Writes atomically (another process may be reading or writing the same key) and keeps the newest few of each kind. */
+export function keepCached(key: string, bytes: Uint8Array | string, kind: CachedKind = 'model'): void {
   try {
     const dir = directory();
     mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `${key}.model`);
+    const file = path.join(dir, `${key}.${kind}`);
     const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
     writeFileSync(temp, bytes);
     renameSync(temp, file);
     const old = readdirSync(dir)
-      .filter((f) => f.endsWith('.model'))
+      .filter((f) => f.endsWith(`.${kind}`))
       .map((f) => ({ f, at: statSync(path.join(dir, f)).mtimeMs }))
       .sort((a, b) => b.at - a.at)
       .slice(KEPT_FILES);
