@@ -4,7 +4,7 @@ import { normalizeText } from '../normalize.ts';
 import { splitPinyin, syllableOf } from '../pinyin.ts';
 import { firstMatch } from '../rules/signal.ts';
 import type { CompiledRules } from '../rules/compiled.ts';
-import type { Utterance } from './utterance.ts';
+import { withoutWords, type Utterance } from './utterance.ts';
 
 /**
  * Abuse of the operator (insult, threat, sexual). A term matches as written, by sound
@@ -190,8 +190,9 @@ function quoteFramed(u: Utterance, at: number, word: string, quoteFrames: readon
   return quoteFrames.some((frame) => frame.test(before));
 }
 
-export function detectAbuse(u: Utterance, rules: CompiledRules): Flag[] {
+export function detectAbuse(said: Utterance, rules: CompiledRules): Flag[] {
   const abuse = rules.source.abuse;
+  const u = withoutWords(said, rules.notAbuse.flatMap((r) => said.text.match(r) ?? []));
   const latin = latinWords(u.text);
   const reported = firstMatch(rules.reportedSpeech, u.text) !== null;
   const flags: Flag[] = [];

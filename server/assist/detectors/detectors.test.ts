@@ -143,6 +143,31 @@ describe('flag detectors', () => {
     expect(flagsOf('你个沙比')).toContain('abuse.insult');
   });
 
+  it('takes out phrases that only hold an insult: sb卡 for 社保卡, a comparison, someone else\'s talk described', () => {
+    expect(flagsOf('我爸的社保卡也就是sb卡丢了，我帮他问问去哪补')).not.toContain('abuse.insult');
+    expect(flagsOf('工地把沙子堆到人行道上，那堆沙比人还高，轮椅根本过不去')).not.toContain('abuse.insult');
+    expect(flagsOf('我邻居骂人可难听了，什么你妈的都往外说，这种能报警吗')).not.toContain('abuse.insult');
+    // The same words aimed at the operator still are.
+    expect(flagsOf('你个sb，社保卡到底怎么补')).toContain('abuse.insult');
+    expect(flagsOf('你个沙比，听不懂人话')).toContain('abuse.insult');
+  });
+
+  it('hears harassment said in Cantonese, object first, and a score filled in for a pupil as against the rules', () => {
+    expect(flagsOf('靓女，你把件衫除咗俾我睇下啦')).toContain('abuse.sexual');
+    expect(flagsOf('你把衣服脱了给我看看')).toContain('abuse.sexual');
+    expect(flagsOf('衣服脱了的那个人晕倒了快来')).not.toContain('abuse.sexual');
+    expect(flagsOf('学生体育测试那天生病没去，能不能让我替他把成绩填上')).toContain('unreasonable.against_law');
+    // Sitting the exam again next year is the pupil's right, not a retake demanded.
+    expect(flagsOf('我外孙今年高考没发挥好，想复读明年再考，复读生报名有什么限制吗')).not.toContain('unreasonable.against_law');
+  });
+
+  it('reads "you won\'t do anything about it?" as a demand, and asking for a family member as no family matter', () => {
+    // 不管管吗 asks nothing about what the hotline takes: the demand stands.
+    expect(flagsOf('月子中心一个月要八万，这种价格你们政府不管管吗，让他们降')).toContain('unreasonable.market_pricing');
+    expect(flagsOf('月子中心一个月要八万，我替我儿媳妇问问，这种价格你们政府不管管吗')).not.toContain('unreasonable.private_matter');
+    expect(flagsOf('我儿子天天不回家，你们社区派个人去劝劝他')).toContain('unreasonable.private_matter');
+  });
+
   it('hears an insult by its sound only where the caller said a word, and dialect insults aimed at someone', () => {
     // 机构关门 sounds like 狗官 across 机构|关门.
     expect(flagsOf('交了学费的那家培训机构关门了，钱怎么退')).not.toContain('abuse.insult');
@@ -253,6 +278,8 @@ describe('flag detectors', () => {
     expect(flagsOf('没什么事，就是一个人在家无聊，想找你聊聊天')).toEqual(['no_request.chat_only']);
     expect(flagsOf('喂，喂，嗯，那个，算了')).toEqual(['no_request.chat_only']);
     expect(flagsOf('我一个人在家无聊，想问问社保卡丢了怎么补办')).toEqual([]);
+    // One rule hears 反映 and rules chat out, another hears "nothing to report": the examples decide.
+    expect(flagsOf('嗯……那个……就是……没事，也没啥要反映的，就想听听有人说话')).toEqual(['no_request.chat_only']);
   });
 
   it('reads an insult as abuse only: its characters are no request of another kind', () => {

@@ -44,8 +44,11 @@ export function detectLearned(u: Utterance, rules: CompiledRules, raised: readon
     if (kind === 'no_request' && hasKnownRequest(u) && probability < SURE) continue;
     if (reported && (flag === 'abuse.insult' || flag === 'abuse.threat')) continue;
     if (kind === 'unreasonable' && ((askingOnly ??= firstMatch(rules.askingOnly, u.text) !== null) || firstMatch(rules.unreasonable.find((c) => c.category === category)?.unless ?? [], u.text))) continue;
-    // A rule of the category that saw these words and ruled them out (拿刀 … 切菜) is not overruled.
-    if (signalsOf(kind, category, rules).some((signal) => signal.excludes(u.text))) continue;
+    // A rule of the category that saw these words and ruled them out (拿刀 … 切菜) is not
+    // overruled, unless another of its rules saw them and did not (没啥要反映的 … 听听有人说话).
+    // Small talk's exclusions are plain words (想问问, 反映): examples all but sure outweigh them too.
+    const signals = signalsOf(kind, category, rules);
+    if (!(kind === 'no_request' && probability >= SURE) && signals.some((signal) => signal.excludes(u.text)) && !signals.some((signal) => signal.match(u.text))) continue;
     const made = flagOf(kind, category, rules);
     if (made) out.push({ ...made, evidence: evidence.length ? evidence : [u.text.slice(0, 40)], learned: Math.round(probability * 100) / 100 });
   }

@@ -17,6 +17,8 @@ export interface CompiledRules {
   readonly reportedSpeech: readonly Signal[];
   /** `abuse.yaml` quoteFrames, anchored at their end: tested on the words just before an insult. */
   readonly quoteFrames: readonly RegExp[];
+  /** `abuse.yaml` notAbuse, global: every phrase they match is taken out before abuse is looked for. */
+  readonly notAbuse: readonly RegExp[];
   readonly recurring: readonly Signal[];
   readonly urgentNotNow: readonly Signal[];
   readonly selfHarm: readonly Signal[];
@@ -45,6 +47,7 @@ export function compile(rules: Rules): CompiledRules {
     },
     reportedSpeech: signals(rules.abuse.reported),
     quoteFrames: rules.abuse.quoteFrames.map((p) => new RegExp(`(?:${p})$`, 'u')),
+    notAbuse: rules.abuse.notAbuse.map((p) => new RegExp(p, 'gu')),
     recurring: signals(rules.intent.recurring),
     urgentNotNow: signals(rules.urgent.notNow),
     selfHarm: signals(rules.urgent.selfHarm),

@@ -43,6 +43,12 @@ export const abuseFileSchema = z.strictObject({
    */
   quoteFrames: z.array(pattern).max(50).default([]),
   /**
+   * Phrases that hold an abusive word's letters or sound but are no abuse: another meaning
+   * (sb卡 is 社保卡), a comparison (那堆沙比人还高), someone else's talk described (什么你妈的都往外说).
+   * Taken out of the words before any term, abbreviation or signal of abuse is looked for.
+   */
+  notAbuse: z.array(pattern).max(100).default([]),
+  /**
    * Characters callers put in place of one character of an abusive word. Not the question mark
    * (有没有人？ is no 人渣) nor ○, the written zero (二○二五年, 八○后).
    */
