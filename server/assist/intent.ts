@@ -11,7 +11,8 @@ import type { Suggestion } from './suggestion.ts';
  *  3. unreasonable demands are complaints; a call with nothing to ask is a "consult";
  *     a failure of wide impact that recurs (每次下雨都积水) is a complaint about it;
  *  4. the kind the labelled examples (`rules/examples.yaml`) say, when they are sure of it:
- *     they weigh the whole sentence, where a cue sees one phrase;
+ *     they weigh the whole sentence, where a cue sees one phrase (but a bare thanks and
+ *     goodbye, `courtesy`, is no praise);
  *  5. the other cues of `rules/intent.yaml`, in their order;
  *  6. abuse with no other sign of what is asked is a complaint: a caller who swears while
  *     asking how to draw the housing fund is still asking (the abuse is its own flag);
@@ -29,7 +30,8 @@ export function classifyIntent(text: string, best: Suggestion | null, flags: rea
   const wideImpact = flags.some((f) => f.kind === 'urgent' && f.category === 'high');
   if (wideImpact && firstMatch(rules.recurring, text)) return 'complaint';
   const learned = rules.examples.intentOf(text);
-  if (learned) return learned.intent;
+  // Thanks that only close the call are no praise: the examples learn 谢谢 from praise calls.
+  if (learned && !(learned.intent === 'praise' && firstMatch(rules.courtesy, text))) return learned.intent;
   if (cue) return cue;
   if (flags.some((f) => f.kind === 'abuse')) return 'complaint';
   if (wideImpact) return 'report';

@@ -375,6 +375,9 @@ describe('flag detectors', () => {
     expect(analysis.flags.map((f) => `${f.kind}.${f.category}`)).toContain('abuse.insult');
     expect(analysis.intent).toBe('consult');
     expect(engine().analyze('你们这帮废物', { callerHash: null, atMs: at }).intent).toBe('complaint');
+    // Thanks that close the call are no praise; thanks for what a department did are.
+    expect(engine().analyze('好的，谢谢，再见', { callerHash: null, atMs: at }).intent).not.toBe('praise');
+    expect(engine().analyze('谢谢你们，上次帮我把路灯修好了', { callerHash: null, atMs: at }).intent).toBe('praise');
   });
 
   it.each([

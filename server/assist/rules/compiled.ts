@@ -20,6 +20,7 @@ export interface CompiledRules {
   /** `abuse.yaml` notAbuse, global: every phrase they match is taken out before abuse is looked for. */
   readonly notAbuse: readonly RegExp[];
   readonly recurring: readonly Signal[];
+  readonly courtesy: readonly Signal[];
   readonly urgentNotNow: readonly Signal[];
   readonly selfHarm: readonly Signal[];
   readonly askingOnly: readonly Signal[];
@@ -49,6 +50,7 @@ export function compile(rules: Rules): CompiledRules {
     quoteFrames: rules.abuse.quoteFrames.map((p) => new RegExp(`(?:${p})$`, 'u')),
     notAbuse: rules.abuse.notAbuse.map((p) => new RegExp(p, 'gu')),
     recurring: signals(rules.intent.recurring),
+    courtesy: signals(rules.intent.courtesy),
     urgentNotNow: signals(rules.urgent.notNow),
     selfHarm: signals(rules.urgent.selfHarm),
     askingOnly: signals(rules.unreasonable.askingOnly),

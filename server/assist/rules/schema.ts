@@ -109,6 +109,8 @@ export const intentFileSchema = z.strictObject({
   cues: z.array(z.strictObject({ intent: z.enum(INTENTS), signals })).max(50),
   /** A failure of wide impact is reported for repair, unless it recurs (每次下雨都…): then it is a complaint. */
   recurring: z.array(signalSchema).max(50).default([]),
+  /** Thanks and goodbyes that close a call (好的，谢谢，再见): no praise on their own, whatever the examples say. */
+  courtesy: z.array(signalSchema).max(50).default([]),
 });
 
 export const routingFileSchema = z.strictObject({
