@@ -1,5 +1,8 @@
+import { fork } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { MemoryCallerHistory } from '../../server/assist/caller-history.ts';
 import { AssistEngine } from '../../server/assist/engine.ts';
 import { KnowledgeIndex } from '../../server/assist/knowledge-index.ts';
@@ -81,6 +84,7 @@ const knowledge = await loadKnowledge(path.resolve('knowledge'));
 if ('errors' in knowledge) throw new Error(knowledge.errors.map((e) => e.message).join('\n'));
 const loaded = await loadRules(path.resolve('rules'), new Set(knowledge.kb.departments.keys()));
 if ('errors' in loaded) throw new Error(loaded.errors.map((e) => e.message).join('\n'));
+const shipped = loaded.rules;
 const index = KnowledgeIndex.build(knowledge.kb);
 const intentResults = (sweepOnly ? [] : intentThresholds).map((intentThreshold) => {
   let right = 0;
@@ -143,24 +147,46 @@ const heldOut: Case[][] = [
   ...folds,
   ...written.map((held) => examples.examples.filter((e) => held.has(e.text)).map((e) => ({ text: e.text, flags: [...e.flags], allow: [...e.allow], intent: e.intent ?? null }))),
 ];
-const judged: { c: Case; got: Map<string, number> }[] = [];
 // "Chat" yields to abuse: judged with every other flag at 0.05, a faint learned insult would
 // hide it, so it is judged apart, the other flags at the file's thresholds.
 const YIELDING = 'no_request.chat_only';
-for (const fold of heldOut) {
+const inFile: ExampleRules = examples;
+function judgeFold(fold: Case[]): [string, number][][] {
   const out = new Set(fold.map((c) => c.text));
-  const kept = examples.examples.filter((e) => !out.has(e.text));
+  const kept = inFile.examples.filter((e) => !out.has(e.text));
   const engineAt = (threshold: number, thresholds: ExampleRules['thresholds']) =>
-    new AssistEngine(() => index, () => ({ ...loaded.rules, examples: { ...examples, threshold, thresholds, examples: kept } }), new MemoryCallerHistory());
+    new AssistEngine(() => index, () => ({ ...shipped, examples: { ...inFile, threshold, thresholds, examples: kept } }), new MemoryCallerHistory());
   const low = engineAt(0.05, {});
-  const apart = engineAt(examples.threshold, { ...examples.thresholds, [YIELDING]: 0.05 });
+  const apart = engineAt(inFile.threshold, { ...inFile.thresholds, [YIELDING]: 0.05 });
   const flagsOf = (engine: AssistEngine, text: string) => engine.analyze(text, { callerHash: null, atMs: Date.now() }).flags.filter((f) => f.kind !== 'repeat');
-  for (const c of fold) {
+  return fold.map((c) => {
     const got = new Map<string, number>();
     for (const f of flagsOf(low, c.text)) if (`${f.kind}.${f.category}` !== YIELDING) got.set(`${f.kind}.${f.category}`, f.learned ?? 1);
     for (const f of flagsOf(apart, c.text)) if (`${f.kind}.${f.category}` === YIELDING) got.set(YIELDING, f.learned ?? 1);
-    judged.push({ c, got });
-  }
+    return [...got];
+  });
+}
+const judged: { c: Case; got: Map<string, number> }[] = [];
+// Each fold trains a model of its own (~8 s): the folds are shared among processes, one per
+// core (EVAL_SHARDS to choose), each a copy of this script judging every n-th fold.
+const shards = Number(process.env.EVAL_SHARDS ?? Math.min(2, os.availableParallelism()));
+const shard = process.env.EVAL_SHARD === undefined ? null : Number(process.env.EVAL_SHARD);
+const mine = (i: number, of: number) => i % shards === of;
+if (shard !== null) {
+  const got = heldOut.flatMap((fold, i) => (mine(i, shard) ? [[i, judgeFold(fold)] as const] : []));
+  await new Promise<void>((resolve) => process.send!(got, () => resolve()));
+  process.exit(0);
+} else {
+  const children = Array.from({ length: shards - 1 }, (_, n) =>
+    new Promise<(readonly [number, [string, number][][]])[]>((resolve, reject) => {
+      const child = fork(fileURLToPath(import.meta.url), process.argv.slice(2), { env: { ...process.env, EVAL_SHARD: String(n + 1) } });
+      child.once('message', (m) => resolve(m as (readonly [number, [string, number][][]])[]));
+      child.once('exit', (code) => (code ? reject(new Error(`shard ${n + 1} exited with ${code}`)) : undefined));
+    }),
+  );
+  const byFold = new Map<number, [string, number][][]>(heldOut.flatMap((fold, i) => (mine(i, 0) ? [[i, judgeFold(fold)] as const] : [])));
+  for (const got of await Promise.all(children)) for (const [i, fold] of got) byFold.set(i, fold);
+  heldOut.forEach((fold, i) => fold.forEach((c, j) => judged.push({ c, got: new Map(byFold.get(i)![j]) })));
 }
 const countAt = (flag: string, t: number) => {
   let tp = 0, fp = 0, fn = 0;
