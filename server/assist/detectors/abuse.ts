@@ -144,7 +144,7 @@ function latinWords(text: string): Set<string> {
 const TO_OPERATOR_BEFORE = /(你|您|客服|接线员|话务员|热线|12345)[^你您]{0,4}$/u;
 const TO_OPERATOR_AFTER = /^(客服|接线员|话务员|热线)/u;
 
-const QUOTED = /“[^”]*”|"[^"]*"|「[^」]*」|『[^』]*』|‘[^’]*’/gu;
+const QUOTED = /“[^”]*”|"[^"]*"|「[^」]*」|『[^』]*』|‘[^’]*’|'[^']*'/gu;
 
 /** Whether the word stands only inside quotation marks (a typed or written report: 他骂我“你个…”). */
 function onlyQuoted(raw: string, word: string): boolean {

@@ -168,6 +168,29 @@ describe('flag detectors', () => {
     expect(flagsOf('我儿子天天不回家，你们社区派个人去劝劝他')).toContain('unreasonable.private_matter');
   });
 
+  it('hears petrol carried to die together as an emergency beside the threat, and gas fumes told by what they do', () => {
+    expect(flagsOf('我家承包地被人占了没人管，我明天扛一桶汽油去村委会，跟那个书记同归于尽')).toEqual(expect.arrayContaining(['urgent.emergency', 'abuse.threat']));
+    expect(flagsOf('燃气公司报修三次没人来，现在厨房那味儿呛得我头晕，灯都不敢开')).toContain('urgent.emergency');
+    // Days of chest tightness are a matter of health; street lights that went out are no fire put out.
+    expect(flagsOf('这两天我胸口发闷，想问问社区医院几点开门')).not.toContain('urgent.emergency');
+    expect(flagsOf('从昨晚开始我们这一片好几个小区外面的路灯全灭了，整条街黑漆漆的，已经有人摔了')).toContain('urgent.high');
+    expect(flagsOf('上个星期我家柴房着火，119来得快，人没事，想问问受灾能不能申请临时救助')).not.toContain('urgent.emergency');
+  });
+
+  it('takes words in plain quotation marks and a staff member\'s shout as someone else\'s, and one\'s own silly kid as fondness', () => {
+    expect(flagsOf("社保窗口那个大姐冲我吼'你是听不懂人话还是不识字'，我就是问问养老金")).not.toContain('abuse.insult');
+    expect(flagsOf('我家那个瓜娃子在浙江打工，社保交了六年，养老保险能不能转回来')).not.toContain('abuse.insult');
+    expect(flagsOf('你个瓜娃子，听不懂人话嗦')).toContain('abuse.insult');
+  });
+
+  it('sees cashing out medical insurance, inflated invoices, a rain prayer and a day off from the boss', () => {
+    expect(flagsOf('医保个人账户里的钱我想取现金出来买菜，药店不给刷，你们让他们给我套现')).toContain('unreasonable.against_law');
+    expect(flagsOf('你跟税务局说一下，我开发票能不能多开点金额，对方公司要拿去报销')).toContain('unreasonable.against_law');
+    expect(flagsOf('我要举报那家药店，专门给人刷医保卡套现')).not.toContain('unreasonable.against_law');
+    expect(flagsOf('天太旱了，你们县里能不能组织大家求个雨')).toContain('unreasonable.superstition');
+    expect(flagsOf('帮我跟我们砖厂老板说一声我明天请假，他电话不接')).toContain('unreasonable.private_matter');
+  });
+
   it('hears an insult by its sound only where the caller said a word, and dialect insults aimed at someone', () => {
     // 机构关门 sounds like 狗官 across 机构|关门.
     expect(flagsOf('交了学费的那家培训机构关门了，钱怎么退')).not.toContain('abuse.insult');
