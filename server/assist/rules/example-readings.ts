@@ -3,7 +3,7 @@ import type { YamlReadings } from '../../knowledge/files.ts';
 import { keepCached, readCached } from './trained-models.ts';
 
 /**
- * What `examples.yaml` parses as, kept by its content: parsing its 16,000 lines takes ~0.8 s,
+ * What `examples.yaml` parses as, kept by its content: parsing 16,000 lines of it takes ~0.8 s,
  * reading them back as JSON ~20 ms. Every load of the rules reads the file (a server start,
  * each manager's save judging the whole set, each test file), while the file itself changes
  * only when someone edits it. The last reading stays in memory for the process and is kept on

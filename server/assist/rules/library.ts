@@ -4,8 +4,8 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { parseYaml } from '../../knowledge/files.ts';
-import { exampleReadings } from './example-readings.ts';
 import { KnowledgeError } from '../../knowledge/knowledge-base.ts';
+import { exampleReadings } from './example-readings.ts';
 import {
   abuseFileSchema,
   examplesFileSchema,
