@@ -391,6 +391,25 @@ describe('flag detectors', () => {
     expect(departmentOf('城管收摊的时候一脚把我的秤踢飞了，态度太差了，我要投诉他')).toBe('urban_management');
     expect(departmentOf('社保大厅窗口那个人态度特别差，爱答不理的，我要投诉')).toBe('hrss');
     expect(departmentOf('医院挂号处的人态度太差了，我要投诉')).toBe('health');
+    // The responsible department, not the words a scenario shares: a pole is where fly-posters stick, not the grid's.
+    expect(departmentOf('小区里有人在单元门和电线杆上贴那种不正经的小卡片')).toBe('urban_management');
+    expect(departmentOf('我是房东，租客要我开房租发票，个人去哪里代开')).toBe('tax');
+    expect(departmentOf('我们楼顶装了个通信基站，想问问有没有做过辐射检测')).toBe('eco_environment');
+    expect(departmentOf('楼上晚上十一点多还在拖椅子跳绳，咚咚咚的，我上去说了也没用')).toBe('grassroots');
+    expect(departmentOf('我上个月反映村口路灯不亮的那个单子，现在有人处理了没有')).toBe('hotline');
+    expect(departmentOf('物业通知这周六小区搞消防演练，我家老人心脏不好，能不能别拉警报')).toBe('housing');
+    expect(departmentOf('街道通知下周三搞消防演练，想问问几点开始')).toBe('grassroots');
+    expect(departmentOf('镇上到县城唯一那趟班车今天突然停了，好多老人等着去县医院透析')).toBe('transport');
+    expect(departmentOf('楼道里的水表冻裂了，一直在滋水')).toBe('water');
+    expect(departmentOf('村委会的账三年没公开了，我们村民想看看钱都花哪了')).toBe('grassroots');
+    expect(departmentOf('殡仪馆的遗体接运和火化收了四千多，单子上好多项目')).toBe('civil_affairs');
+    expect(departmentOf('我想在楼顶平台上盖两间房，跟你们报备一下就行了吧')).toBe('urban_management');
+    expect(departmentOf('邻居在基本农田上盖了个两层小楼，怎么没人管')).toBe('natural_resources');
+    expect(departmentOf('我爸想立个遗嘱，去哪里做公证')).toBe('judicial');
+    // A threat to sue or to petition if nothing is done leaves the matter with its department.
+    expect(departmentOf('我要去法院告区住建局不作为，我们楼的维修资金申请卡了八个月没批')).toBe('housing');
+    expect(departmentOf('维修资金申请了半年还批不下来，再拖我就去市里信访')).toBe('housing');
+    expect(departmentOf('邻居借了我钱不还，我想去法院起诉，要去哪个法院立案')).toBe('judicial');
   });
 
   it('takes the kind of request from what is asked, with abuse beside it as its own flag', () => {
