@@ -406,6 +406,11 @@ describe('flag detectors', () => {
     expect(departmentOf('我想在楼顶平台上盖两间房，跟你们报备一下就行了吧')).toBe('urban_management');
     expect(departmentOf('邻居在基本农田上盖了个两层小楼，怎么没人管')).toBe('natural_resources');
     expect(departmentOf('我爸想立个遗嘱，去哪里做公证')).toBe('judicial');
+    // No scenario fits, the words still name the department: public toilets, rigged scales, a tax hall, water bills.
+    expect(departmentOf('公园里面那个公共厕所脏得没法进，也没人打扫')).toBe('urban_management');
+    expect(departmentOf('菜市场有摊贩用鬼秤，一斤只有八两')).toBe('market_regulation');
+    expect(departmentOf('税务大厅排了一上午队，十个窗口只开两个')).toBe('tax');
+    expect(departmentOf('今年热死了，地里的菜都晒蔫了，灌溉渠一直不放水')).toBe('water');
     // A threat to sue or to petition if nothing is done leaves the matter with its department.
     expect(departmentOf('我要去法院告区住建局不作为，我们楼的维修资金申请卡了八个月没批')).toBe('housing');
     expect(departmentOf('维修资金申请了半年还批不下来，再拖我就去市里信访')).toBe('housing');
