@@ -51,8 +51,9 @@ const folds: Case[][] = await Promise.all(
   ),
 );
 
-// `--sweep-only` skips to the per-flag sweep (what `--show` needs): a third of the time.
-const sweepOnly = process.argv.includes('--sweep-only');
+// `--sweep-only` skips to the per-flag sweep (what `--show` needs): a third of the time. A shard
+// of the sweep (EVAL_SHARD, below) does nothing else.
+const sweepOnly = process.argv.includes('--sweep-only') || process.env.EVAL_SHARD !== undefined;
 const results = (sweepOnly ? [] : thresholds).map((threshold) => {
   let tp = 0;
   let fn = 0;

@@ -48,7 +48,8 @@ export function detectLearned(u: Utterance, rules: CompiledRules, raised: readon
     // overruled, unless another of its rules saw them and did not (没啥要反映的 … 听听有人说话).
     // Small talk's exclusions are plain words (想问问, 反映): examples all but sure outweigh them too.
     const signals = signalsOf(kind, category, rules);
-    if (!(kind === 'no_request' && probability >= SURE) && signals.some((signal) => signal.excludes(u.text)) && !signals.some((signal) => signal.match(u.text))) continue;
+    const ruledOut = signals.some((s) => s.excludes(u.text)) && !signals.some((s) => s.match(u.text));
+    if (ruledOut && !(kind === 'no_request' && probability >= SURE)) continue;
     const made = flagOf(kind, category, rules);
     if (made) out.push({ ...made, evidence: evidence.length ? evidence : [u.text.slice(0, 40)], learned: Math.round(probability * 100) / 100 });
   }
