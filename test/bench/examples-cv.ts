@@ -20,7 +20,7 @@ import { examplesFileSchema, type ExampleRules, type LearnedFlag } from '../../s
  * them. Prints the model's own recall and precision (the rules are not counted) per
  * threshold, then the whole engine's intent accuracy per intent threshold (and more below;
  * `--show FLAG[,FLAG…]` lists the held-out lines the whole engine gets wrong for those flags,
- * `--sweep-only` runs only that sweep); choose the
+ * `--sweep-only` runs only that sweep, `--department-only` only the department measure); choose the
  * file's thresholds here, never on a held-out set. The last line is JSON.
  */
 const SETS = ['flags-holdout', 'flags-tune2', 'calls-tune3', 'calls-tune4', 'calls-tune5', 'calls-tune7', 'calls-tune8', 'calls-tune10', 'calls-tune12', 'calls-tune13', 'calls-tune14', 'calls-tune15', 'calls-tune16', 'calls-tune17', 'calls-tune18', 'calls-tune19', 'calls-tune20', 'calls-tune21', 'calls-tune22', 'calls-tune29', 'calls-tune30', 'calls-tune35', 'calls-tune36'];
@@ -32,6 +32,7 @@ interface Case {
   readonly flags: readonly string[];
   readonly allow: readonly string[];
   readonly intent: string | null;
+  readonly department: string | null;
 }
 
 const errors: KnowledgeError[] = [];
@@ -46,15 +47,24 @@ const folds: Case[][] = await Promise.all(
     (await readFile(`test/fixtures/${name}.jsonl`, 'utf8'))
       .split('\n')
       .filter((l) => l.trim())
-      .map((l) => JSON.parse(l) as { text: string; expect: { flags?: string[][]; allow?: string[][]; intent?: string } })
-      .map((c) => ({ text: c.text, flags: learned(c.expect.flags), allow: learned(c.expect.allow), intent: c.expect.intent && c.expect.intent !== '*' ? c.expect.intent : null })),
+      .map((l) => JSON.parse(l) as { text: string; expect: { flags?: string[][]; allow?: string[][]; intent?: string; department?: string | null } })
+      .map((c) => ({
+        text: c.text,
+        flags: learned(c.expect.flags),
+        allow: learned(c.expect.allow),
+        intent: c.expect.intent && c.expect.intent !== '*' ? c.expect.intent : null,
+        department: c.expect.department && c.expect.department !== '*' ? c.expect.department : null,
+      })),
   ),
 );
 
 // `--sweep-only` skips to the per-flag sweep (what `--show` needs): a third of the time. A shard
 // of the sweep (EVAL_SHARD, below) does nothing else.
 const sweepOnly = process.argv.includes('--sweep-only') || process.env.EVAL_SHARD !== undefined;
-const results = (sweepOnly ? [] : thresholds).map((threshold) => {
+// `--department-only` runs only the department measure (below) and stops.
+const departmentOnly = process.argv.includes('--department-only');
+const skipping = sweepOnly || departmentOnly;
+const results = (skipping ? [] : thresholds).map((threshold) => {
   let tp = 0;
   let fn = 0;
   let fp = 0;
@@ -87,7 +97,7 @@ const loaded = await loadRules(path.resolve('rules'), new Set(knowledge.kb.depar
 if ('errors' in loaded) throw new Error(loaded.errors.map((e) => e.message).join('\n'));
 const shipped = loaded.rules;
 const index = KnowledgeIndex.build(knowledge.kb);
-const intentResults = (sweepOnly ? [] : intentThresholds).map((intentThreshold) => {
+const intentResults = (skipping ? [] : intentThresholds).map((intentThreshold) => {
   let right = 0;
   let labelled = 0;
   for (const fold of folds) {
@@ -119,7 +129,7 @@ for (const line of (await readFile('rules/examples.yaml', 'utf8')).split('\n')) 
   if (text && sections.length) sections.at(-1)!.push(JSON.parse(text) as string);
 }
 const written = sections.map((texts) => new Set(texts.filter((t) => !tuned.has(t.trim())))).filter((texts) => texts.size >= 50);
-const vetoResults = (sweepOnly ? [] : floors).map((below) => {
+const vetoResults = (skipping ? [] : floors).map((below) => {
   let tp = 0;
   let fp = 0;
   let fn = 0;
@@ -138,6 +148,52 @@ const vetoResults = (sweepOnly ? [] : floors).map((below) => {
   return { below, recall: Number(recall.toFixed(3)), precision: Number(precision.toFixed(3)) };
 });
 
+// The department, routed by the whole engine (rules, scenarios, then what the dispatched
+// examples teach) per setting of examples.yaml `department`, on the lines labelled with one:
+// each tuning set left out as above, and each written section of examples labelled with
+// departments left out of the training in turn. "none" trains on no department at all.
+const departmentArg = process.argv.indexOf('--department-settings');
+const departmentSettings: (ExampleRules['department'] | null)[] = [
+  null,
+  ...(departmentArg > 0 ? process.argv[departmentArg + 1]!.split(';') : ['0.2,0.3', '0.1,0.3', '0.3,0.3', '0.5,0.3', '0.2,0.05', '0.2,0.5']).map((pair) => {
+    const [margin, threshold] = pair.split(',').map(Number);
+    return { margin: margin!, threshold: threshold! };
+  }),
+];
+const dispatchedSections = (sweepOnly ? [] : sections)
+  .map((texts) => new Set(texts.filter((t) => !tuned.has(t.trim()))))
+  .map((texts) => examples.examples.filter((e) => texts.has(e.text) && e.department))
+  .filter((held) => held.length >= 50)
+  .map((held) => held.map((e) => ({ text: e.text, department: e.department! })));
+const departmentResults = (sweepOnly ? [] : departmentSettings).map((department) => {
+  const accuracy = (groups: readonly (readonly { text: string; department: string | null }[])[]) => {
+    let right = 0;
+    let labelled = 0;
+    for (const group of groups) {
+      const out = new Set(group.map((c) => c.text));
+      const kept = examples.examples.filter((e) => !out.has(e.text)).map((e) => (department ? e : { ...e, department: undefined }));
+      const rules: Rules = { ...loaded.rules, examples: { ...examples, department: department ?? examples.department, examples: kept } };
+      const engine = new AssistEngine(() => index, () => rules, new MemoryCallerHistory());
+      for (const c of group) {
+        if (!c.department) continue;
+        labelled++;
+        if (engine.analyze(c.text, { callerHash: null, atMs: Date.now() }).department === c.department) right++;
+      }
+    }
+    return { accuracy: Number((right / labelled).toFixed(3)), lines: labelled };
+  };
+  const sets = accuracy(folds);
+  const written = accuracy(dispatchedSections);
+  const name = department ? `margin ${department.margin.toFixed(2)} threshold ${department.threshold.toFixed(2)}` : 'no learned department    ';
+  const inFile = department && department.margin === examples.department.margin && department.threshold === examples.department.threshold;
+  console.log(`department ${name}  tuning sets ${sets.accuracy.toFixed(3)} (${sets.lines} lines)  dispatch sections ${written.accuracy.toFixed(3)} (${written.lines} lines, ${dispatchedSections.length} sections)${inFile ? '  ← in rules/examples.yaml' : ''}`);
+  return { department, sets, written };
+});
+if (departmentOnly) {
+  console.log(JSON.stringify({ examples: examples.examples.length, department: { inFile: examples.department, results: departmentResults } }));
+  process.exit(0);
+}
+
 // A threshold per flag: the whole engine on every held-out line (tuning sets and written
 // sections), keeping each learned judgement down to 0.05, then for each flag the threshold
 // that gives the most recall at a precision of 0.95 or better (the issue's target), or else the
@@ -146,7 +202,7 @@ const vetoResults = (sweepOnly ? [] : floors).map((below) => {
 const CANDIDATES = [0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85];
 const heldOut: Case[][] = [
   ...folds,
-  ...written.map((held) => examples.examples.filter((e) => held.has(e.text)).map((e) => ({ text: e.text, flags: [...e.flags], allow: [...e.allow], intent: e.intent ?? null }))),
+  ...written.map((held) => examples.examples.filter((e) => held.has(e.text)).map((e) => ({ text: e.text, flags: [...e.flags], allow: [...e.allow], intent: e.intent ?? null, department: e.department ?? null }))),
 ];
 // "Chat" yields to abuse: judged with every other flag at 0.05, a faint learned insult would
 // hide it, so it is judged apart, the other flags at the file's thresholds.
@@ -230,4 +286,4 @@ if (show > 0) for (const flag of process.argv[show + 1]!.split(',')) {
 }
 for (const [k, n] of Object.entries(total)) console.log(`per-flag sweep, ${k === 'global' ? `one threshold ${examples.threshold}` : 'best per flag'}: whole engine on ${judged.length} held-out lines: recall ${(n.tp / (n.tp + n.fn)).toFixed(3)}  precision ${(n.tp / (n.tp + n.fp)).toFixed(3)}`);
 console.log(`thresholds: {${Object.entries(chosen).map(([f, t]) => `${f}: ${t}`).join(', ')}}`);
-console.log(JSON.stringify({ examples: examples.examples.length, folds: SETS, inFile: examples.threshold, results, intent: { inFile: examples.intentThreshold, results: intentResults }, veto: { inFile: examples.veto.below, results: vetoResults }, perFlag: chosen }));
+console.log(JSON.stringify({ examples: examples.examples.length, folds: SETS, inFile: examples.threshold, results, intent: { inFile: examples.intentThreshold, results: intentResults }, department: { inFile: examples.department, results: departmentResults }, veto: { inFile: examples.veto.below, results: vetoResults }, perFlag: chosen }));

@@ -93,6 +93,26 @@ describe('ExampleModel', () => {
     expect(ExampleModel.train({ ...labelled, intentThreshold: 0.99 }).intentOf('我要投诉隔壁装修太吵')).toBeNull();
   });
 
+  it('learns where calls were dispatched from the examples labelled with a department, however sure', () => {
+    const labelled = examplesFileSchema.parse({
+      examples: [
+        { text: '楼下烧烤摊的油烟熏得窗户都不敢开', department: 'urban_management' },
+        { text: '路边烧烤摊占道经营，一到晚上全是烟', department: 'urban_management' },
+        { text: '夜市的烧烤摊把人行道都占了', department: 'urban_management' },
+        { text: '饭店后厨的排污管直通雨水井', department: 'eco_environment' },
+        { text: '化工厂半夜往河里排黑水', department: 'eco_environment' },
+        { text: '厂子烟囱冒黄烟，附近都是刺鼻的味道', department: 'eco_environment' },
+        { text: '小区门口的路灯坏了' },
+      ],
+    });
+    const model = ExampleModel.train(labelled);
+    expect(model.departmentOf('小区外面的烧烤摊天天占着人行道')).toMatchObject({ department: 'urban_management' });
+    expect(model.departmentOf('河边那个厂往河里排污水')).toMatchObject({ department: 'eco_environment' });
+    // The bytes keep the departments; examples without any teach none.
+    expect(ExampleModel.fromBytes(model.toBytes(), labelled)!.departmentOf('河边那个厂往河里排污水')).toEqual(model.departmentOf('河边那个厂往河里排污水'));
+    expect(ExampleModel.train(SOURCE).departmentOf('河边那个厂往河里排污水')).toBeNull();
+  });
+
   it('keeps the trained weights on disk for the next process, and trains again over a corrupt file', () => {
     const trained = ExampleModel.train(SOURCE);
     const words = ['你给我记住，哪天别让我碰见', '社保卡丢了怎么补办'];

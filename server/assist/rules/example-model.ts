@@ -76,12 +76,22 @@ interface Row {
   readonly flags: ReadonlySet<string>;
   readonly allow: ReadonlySet<string>;
   readonly intent: Intent | undefined;
+  readonly department: string | undefined;
 }
 
 export interface LearnedIntent {
   readonly intent: Intent;
   readonly probability: number;
 }
+
+/** The department calls like this were dispatched to, as the labelled examples teach it. */
+export interface LearnedDepartment {
+  readonly department: string;
+  readonly probability: number;
+}
+
+/** The bytes' layout; a model kept in another is trained again. */
+const FORMAT = 2;
 
 const KEPT_MODELS = 3;
 const recent = new Map<string, ExampleModel>();
@@ -94,9 +104,12 @@ export class ExampleModel {
     private readonly vocabulary: ReadonlyMap<string, number>,
     private readonly flags: readonly Classifier<LearnedFlag>[],
     private readonly intents: readonly Classifier<Intent>[],
+    private readonly departments: readonly Classifier<string>[],
     private readonly thresholds: ExampleRules['thresholds'],
     readonly threshold: number,
     readonly intentThreshold: number,
+    /** When routing takes the learned department (examples.yaml `department`). */
+    readonly departmentThresholds: ExampleRules['department'],
   ) {}
 
   /**
@@ -107,7 +120,7 @@ export class ExampleModel {
   static for(source: ExampleRules): ExampleModel {
     // The weights depend on the examples only; the thresholds are read with them.
     const weightsKey = modelKey(JSON.stringify(source.examples));
-    const key = `${weightsKey} ${JSON.stringify([source.threshold, source.thresholds, source.intentThreshold])}`;
+    const key = `${weightsKey} ${JSON.stringify([source.threshold, source.thresholds, source.intentThreshold, source.department])}`;
     let model = recent.get(key);
     if (!model) {
       model = ExampleModel.fromBytes(readCached(weightsKey), source) ?? undefined;
@@ -120,8 +133,9 @@ export class ExampleModel {
 
   /** The trained weights as bytes: a JSON header (vocabulary, labels, biases), then the weights as float32. */
   toBytes(): Uint8Array {
-    const classifiers = [...this.flags, ...this.intents];
-    const header = Buffer.from(JSON.stringify({ format: 1, vocabulary: [...this.vocabulary.keys()], flags: this.flags.map(({ label, bias }) => ({ label, bias })), intents: this.intents.map(({ label, bias }) => ({ label, bias })) }), 'utf8');
+    const classifiers = [...this.flags, ...this.intents, ...this.departments];
+    const labels = (list: readonly Classifier<string>[]) => list.map(({ label, bias }) => ({ label, bias }));
+    const header = Buffer.from(JSON.stringify({ format: FORMAT, vocabulary: [...this.vocabulary.keys()], flags: labels(this.flags), intents: labels(this.intents), departments: labels(this.departments) }), 'utf8');
     const start = 4 + header.length + ((4 - ((4 + header.length) % 4)) % 4);
     const out = new Uint8Array(start + classifiers.length * this.vocabulary.size * 4);
     new DataView(out.buffer).setUint32(0, header.length, true);
@@ -135,10 +149,16 @@ export class ExampleModel {
     try {
       if (!bytes || bytes.length < 4) return null;
       const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
-      const header = JSON.parse(Buffer.from(bytes.subarray(4, 4 + length)).toString('utf8')) as { format: number; vocabulary: string[]; flags: { label: LearnedFlag; bias: number }[]; intents: { label: Intent; bias: number }[] };
+      const header = JSON.parse(Buffer.from(bytes.subarray(4, 4 + length)).toString('utf8')) as {
+        format: number;
+        vocabulary: string[];
+        flags: { label: LearnedFlag; bias: number }[];
+        intents: { label: Intent; bias: number }[];
+        departments: { label: string; bias: number }[];
+      };
       const size = header.vocabulary.length;
       const start = 4 + length + ((4 - ((4 + length) % 4)) % 4);
-      if (header.format !== 1 || bytes.length !== start + (header.flags.length + header.intents.length) * size * 4) return null;
+      if (header.format !== FORMAT || bytes.length !== start + (header.flags.length + header.intents.length + header.departments.length) * size * 4) return null;
       // Copied out: a Buffer's slice is a view on a shared pool, not an aligned array of its own.
       const weights = (i: number) => {
         const w = new Float32Array(size);
@@ -147,7 +167,8 @@ export class ExampleModel {
       };
       const flags = header.flags.map((c, i) => ({ ...c, weights: weights(i) }));
       const intents = header.intents.map((c, i) => ({ ...c, weights: weights(header.flags.length + i) }));
-      return new ExampleModel(new Map(header.vocabulary.map((g, i) => [g, i])), flags, intents, source.thresholds, source.threshold, source.intentThreshold);
+      const departments = header.departments.map((c, i) => ({ ...c, weights: weights(header.flags.length + header.intents.length + i) }));
+      return new ExampleModel(new Map(header.vocabulary.map((g, i) => [g, i])), flags, intents, departments, source.thresholds, source.threshold, source.intentThreshold, source.department);
     } catch {
       return null;
     }
@@ -162,7 +183,7 @@ export class ExampleModel {
         if (id === undefined) vocabulary.set(g.text, (id = vocabulary.size));
         ids.add(id);
       }
-      return { ids: Int32Array.from(ids), flags: new Set<string>(e.flags), allow: new Set<string>(e.allow), intent: e.intent };
+      return { ids: Int32Array.from(ids), flags: new Set<string>(e.flags), allow: new Set<string>(e.allow), intent: e.intent, department: e.department };
     });
     const size = vocabulary.size;
     const learned = [...new Set(source.examples.flatMap((e) => e.flags))].sort() as LearnedFlag[];
@@ -171,7 +192,10 @@ export class ExampleModel {
     // An intent against the other intents, on the examples labelled with one.
     const labelled = [...new Set(rows.flatMap((r) => (r.intent ? [r.intent] : [])))].sort();
     const intents = labelled.map((intent) => fit(intent, size, rows, (row) => (row.intent ? row.intent === intent : null)));
-    return new ExampleModel(vocabulary, flags, intents, source.thresholds, source.threshold, source.intentThreshold);
+    // A department against the others, on the examples labelled with where they were dispatched.
+    const dispatched = [...new Set(rows.flatMap((r) => (r.department ? [r.department] : [])))].sort();
+    const departments = dispatched.map((d) => fit(d, size, rows, (row) => (row.department ? row.department === d : null)));
+    return new ExampleModel(vocabulary, flags, intents, departments, source.thresholds, source.threshold, source.intentThreshold, source.department);
   }
 
   /** The probability at or above which the examples raise a flag. */
@@ -203,6 +227,23 @@ export class ExampleModel {
     for (const { label, weights, bias } of this.intents) {
       const probability = score(weights, bias, ids);
       if (probability >= this.intentThreshold && (!best || probability > best.probability)) best = { intent: label, probability };
+    }
+    return best;
+  }
+
+  /** How likely the labelled examples say calls like this go to `department`; null for a department they do not teach. */
+  departmentProbability(text: string, department: string): number | null {
+    const c = this.departments.find((d) => d.label === department);
+    return c ? score(c.weights, c.bias, this.read(text).ids) : null;
+  }
+
+  /** The department the labelled examples say calls like this go to, however sure; null when none is taught. */
+  departmentOf(text: string): LearnedDepartment | null {
+    const { ids } = this.read(text);
+    let best: LearnedDepartment | null = null;
+    for (const { label, weights, bias } of this.departments) {
+      const probability = score(weights, bias, ids);
+      if (!best || probability > best.probability) best = { department: label, probability };
     }
     return best;
   }

@@ -88,6 +88,7 @@ export async function loadRules(dir: string, departments: ReadonlySet<string>, r
     for (const [name, c] of Object.entries(rules.unreasonable.categories)) unknown('unreasonable.yaml', `categories.${name}.referral`, c.referral);
     for (const [name, c] of Object.entries(rules.urgent.categories)) unknown('urgent.yaml', `categories.${name}.department`, c.department);
     rules.routing.rules.forEach((r, i) => unknown('routing.yaml', `rules[${i}].department`, r.department));
+    rules.examples.examples.forEach((e, i) => unknown('examples.yaml', `examples[${i}].department`, e.department ?? null));
   }
   return errors.length ? { errors } : { rules };
 }

@@ -160,6 +160,13 @@ export const examplesFileSchema = z.strictObject({
   /** A learned kind of request at or above this probability overrides the rules' cues and the scenario's usual kind. */
   intentThreshold: z.number().min(0.05).max(0.99).default(0.8),
   /**
+   * The department the examples learned (from where calls like these were dispatched) against the
+   * one the rules and scenarios give: the learned one is taken when it is more likely than theirs by
+   * `margin` (by any margin over a weak candidate), and for a request nothing else routes at or above
+   * `threshold`. An emergency is never rerouted.
+   */
+  department: z.strictObject({ margin: z.number().min(0).max(1), threshold: z.number().min(0.05).max(0.99) }).default({ margin: 0.2, threshold: 0.3 }),
+  /**
    * A flag a rule raised is dropped when the examples all but rule it out (likelihood below
    * `below`), except for the flags in `except`. 0 turns it off.
    */
@@ -174,6 +181,8 @@ export const examplesFileSchema = z.strictObject({
         allow: z.array(learnedFlag).max(10).default([]),
         /** The kind of request, when it was labelled: taught to the intent classifier. */
         intent: z.enum(INTENTS).optional(),
+        /** The department the call was dispatched to, when it was labelled: taught to the department classifier. */
+        department: departmentId.optional(),
       }),
     )
     .max(50_000),
