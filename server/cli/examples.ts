@@ -8,7 +8,8 @@ import { LowdbCallStore } from '../store/lowdb-store.ts';
 /**
  * `npm run examples -- harvest [--data DIR] [--since YYYY-MM-DD] [--rules DIR] [--out FILE]`:
  * the flags operators confirmed or dismissed on stored calls, as lines for
- * `rules/examples.yaml` (confirmed: an example; dismissed: a counter-example). A manager
+ * `rules/examples.yaml` (confirmed: an example; dismissed: a counter-example), and each
+ * wrapped-up call's words with the intent and department it was dispatched to. A manager
  * reviews them and adds them under `examples:`; the detectors learn them at the next load.
  * Exit 0, 2 on bad arguments.
  */
@@ -45,8 +46,8 @@ async function main(): Promise<number> {
   const found = decidedExamples(calls, existing);
   const since = new Date(sinceMs).toISOString().slice(0, 10);
   const text = [
-    `  # 坐席对提示的判断（${since} 起，${calls.length} 通来电）：确认的是样例，否决的是反例。审核后放进 examples: 下。`,
-    `  # Operators' decisions since ${since} (${calls.length} calls): confirmed flags are examples, dismissed ones counter-examples. Review, then add under examples:.`,
+    `  # 坐席对提示的判断和结单派往的部门（${since} 起，${calls.length} 通来电）：确认的是样例，否决的是反例。审核后放进 examples: 下。`,
+    `  # Operators' decisions and wrap-ups since ${since} (${calls.length} calls): confirmed flags are examples, dismissed ones counter-examples, with the department each call went to. Review, then add under examples:.`,
     ...found.map(exampleLine),
   ].join('\n');
   if (args.values.out) await writeFile(args.values.out, `${text}\n`);

@@ -9,7 +9,7 @@ import { examplesFileSchema } from '../../server/assist/rules/schema.ts';
 import { silentLogger } from '../../server/log.ts';
 import { LowdbCallStore } from '../../server/store/lowdb-store.ts';
 
-// GIVEN calls in a data directory on which operators confirmed one flag and dismissed another;
+// GIVEN calls in a data directory on which operators confirmed one flag and dismissed another, and one wrapped up;
 // WHEN `npm run examples -- harvest` runs on it; THEN it prints example lines the examples file accepts.
 describe('npm run examples -- harvest', () => {
   let dataDir: string;
@@ -20,6 +20,9 @@ describe('npm run examples -- harvest', () => {
     const decided = (decision: 'confirmed' | 'dismissed') => ({ decision, by: 'op1', at: startedAt });
     store.save({ callSid: `CA${'1'.repeat(32)}`, startedAt, flags: [{ key: 'abuse.insult', kind: 'abuse', category: 'insult', severity: 'high', evidence: ['扑街'], raisedAt: startedAt, heard: '你个死扑街听唔明啊', decision: decided('confirmed') }] } as unknown as CallRecord);
     store.save({ callSid: `CA${'2'.repeat(32)}`, startedAt, flags: [{ key: 'unreasonable.superstition', kind: 'unreasonable', category: 'superstition', severity: 'medium', evidence: ['算命'], raisedAt: startedAt, heard: '楼下算命馆音响太吵了', decision: decided('dismissed') }] } as unknown as CallRecord);
+    const wrapUp = { intent: 'complaint', scenarioId: null, department: 'urban_management', departmentReason: '', place: null, summary: '楼顶养鸽子', by: 'op2', at: startedAt };
+    const transcript = [{ speaker: 'caller', text: '对面楼顶有人养了一群鸽子，臭得开不了窗', offsetMs: 0, durationMs: 2000, at: startedAt }];
+    store.save({ callSid: `CA${'3'.repeat(32)}`, startedAt, flags: [], transcript, wrapUp } as unknown as CallRecord);
     await store.flush();
     await store.close();
   });
@@ -36,13 +39,14 @@ describe('npm run examples -- harvest', () => {
     });
   }
 
-  it('prints the confirmed flag as an example and the dismissed one as a counter-example', async () => {
+  it('prints the confirmed flag as an example, the dismissed one as a counter-example and a wrapped-up call with its department', async () => {
     const { code, stdout, stderr } = await run(['harvest', '--data', dataDir]);
     expect(code).toBe(0);
-    expect(stderr).toContain('2 example(s) from 2 call(s)');
+    expect(stderr).toContain('3 example(s) from 3 call(s)');
     const file = examplesFileSchema.parse(parse(`threshold: 0.5\nexamples:\n${stdout}`));
     expect(file.examples).toEqual([
       { text: '你个死扑街听唔明啊', flags: ['abuse.insult'], allow: [] },
+      { text: '对面楼顶有人养了一群鸽子，臭得开不了窗', flags: [], allow: [], intent: 'complaint', department: 'urban_management' },
       { text: '楼下算命馆音响太吵了', flags: [], allow: [] },
     ]);
   });
