@@ -74,6 +74,9 @@ describe('routing', () => {
     // An emergency is never rerouted.
     const fire = { kind: 'urgent', category: 'emergency', referral: 'emergency' } as unknown as Flag;
     expect(route('小卖部的面包过期了，店里着火了', [], [fire], 'report', rules).department).toBe('emergency');
+    // Nor does a call go to 110/119/120 on what the examples learned: only an urgent flag sends it there.
+    const alarmed = compile({ ...shipped, examples: examplesFileSchema.parse({ examples: [...DISPATCHED.map(([text, d]) => ({ text, department: d })), ...['厨房着火了快来人', '楼道里着火了', '家里着火了，烟好大'].map((text) => ({ text, department: 'emergency' }))] }) });
+    expect(route('楼道里电动车充电，我怕哪天着火', [], [], 'report', alarmed).department).not.toBe('emergency');
     // Examples that never went to a department cannot speak against it: aircraft noise stays civil aviation's.
     expect(route('飞机从小区上面飞过去噪音太大', [], [], 'complaint', rules).department).toBe('civil_aviation');
   });

@@ -16,7 +16,7 @@ import type { Suggestion } from './suggestion.ts';
  * Then the examples labelled with where calls were dispatched have their say: their department
  * is taken when it is more likely than the proposed one by the file's margin (by any margin
  * over a weak candidate of step 6), or when nothing was proposed; a department no example
- * teaches stands. A scenario can fit on words
+ * teaches stands, and only an urgent flag sends a call to 110/119/120. A scenario can fit on words
  * that are not the matter's (不是, 昨天, 单子), and a rule's words can be said of another
  * matter (有本事去法院告); what such calls were dispatched to says more.
  */
@@ -36,6 +36,8 @@ export function route(text: string, suggestions: readonly Suggestion[], flags: r
   const { weak, ...proposed } = propose(text, suggestions, flags, intent, rules);
   const learned = rules.examples.departmentOf(text);
   if (!learned || learned.department === proposed.department) return proposed;
+  // Only an urgent flag sends a call to 110/119/120: the flag detectors weigh what is happening now.
+  if (Object.values(rules.source.urgent.categories).some((c) => c.department === learned.department)) return proposed;
   const { margin, threshold } = rules.examples.departmentThresholds;
   const sure = Math.round(learned.probability * 100);
   const taken = `相似来电多转此部门办理（派单样例，把握${sure}%${learned.probability < LIKELY ? '，请核实' : ''}）`;
