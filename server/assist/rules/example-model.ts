@@ -98,7 +98,7 @@ const recent = new Map<string, ExampleModel>();
 
 export class ExampleModel {
   /** The last words read, so judging flags and intent of one utterance reads it once. */
-  private last: { text: string; normalized: string; known: KnownGram[]; ids: ReadonlySet<number> } | null = null;
+  private last: { text: string; normalized: string; known: KnownGram[]; ids: Int32Array; departments?: Float64Array } | null = null;
 
   private constructor(
     private readonly vocabulary: ReadonlyMap<string, number>,
@@ -233,19 +233,23 @@ export class ExampleModel {
 
   /** How likely the labelled examples say calls like this go to `department`; null for a department they do not teach. */
   departmentProbability(text: string, department: string): number | null {
-    const c = this.departments.find((d) => d.label === department);
-    return c ? score(c.weights, c.bias, this.read(text).ids) : null;
+    const i = this.departments.findIndex((d) => d.label === department);
+    return i < 0 ? null : this.departmentScores(text)[i]!;
   }
 
   /** The department the labelled examples say calls like this go to, however sure; null when none is taught. */
   departmentOf(text: string): LearnedDepartment | null {
-    const { ids } = this.read(text);
-    let best: LearnedDepartment | null = null;
-    for (const { label, weights, bias } of this.departments) {
-      const probability = score(weights, bias, ids);
-      if (!best || probability > best.probability) best = { department: label, probability };
-    }
-    return best;
+    const scores = this.departmentScores(text);
+    let best = -1;
+    for (let i = 0; i < scores.length; i++) if (best < 0 || scores[i]! > scores[best]!) best = i;
+    return best < 0 ? null : { department: this.departments[best]!.label, probability: scores[best]! };
+  }
+
+  /** Every department's probability for these words, worked out once per text (routing asks twice). */
+  private departmentScores(text: string): Float64Array {
+    const read = this.read(text);
+    read.departments ??= Float64Array.from(this.departments, ({ weights, bias }) => score(weights, bias, read.ids));
+    return read.departments;
   }
 
   private read(text: string) {
@@ -259,7 +263,7 @@ export class ExampleModel {
       known.push({ start: g.start, end: g.end, id });
       ids.add(id);
     }
-    return (this.last = { text, normalized, known, ids });
+    return (this.last = { text, normalized, known, ids: Int32Array.from(ids) });
   }
 }
 
@@ -292,9 +296,9 @@ function fit<L extends string>(label: L, size: number, rows: readonly Row[], tar
   return { label, weights, bias };
 }
 
-function score(weights: Float32Array, bias: number, ids: ReadonlySet<number>): number {
+function score(weights: Float32Array, bias: number, ids: Int32Array): number {
   let z = bias;
-  for (const id of ids) z += weights[id]!;
+  for (let i = 0; i < ids.length; i++) z += weights[ids[i]!]!;
   return 1 / (1 + Math.exp(-z));
 }
 
