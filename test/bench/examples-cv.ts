@@ -23,7 +23,7 @@ import { examplesFileSchema, type ExampleRules, type LearnedFlag } from '../../s
  * `--sweep-only` runs only that sweep, `--department-only` only the department measure); choose the
  * file's thresholds here, never on a held-out set. The last line is JSON.
  */
-const SETS = ['flags-holdout', 'flags-tune2', 'calls-tune3', 'calls-tune4', 'calls-tune5', 'calls-tune7', 'calls-tune8', 'calls-tune10', 'calls-tune12', 'calls-tune13', 'calls-tune14', 'calls-tune15', 'calls-tune16', 'calls-tune17', 'calls-tune18', 'calls-tune19', 'calls-tune20', 'calls-tune21', 'calls-tune22', 'calls-tune29', 'calls-tune30', 'calls-tune35', 'calls-tune36'];
+const SETS = ['flags-holdout', 'flags-tune2', 'calls-tune3', 'calls-tune4', 'calls-tune5', 'calls-tune7', 'calls-tune8', 'calls-tune10', 'calls-tune12', 'calls-tune13', 'calls-tune14', 'calls-tune15', 'calls-tune16', 'calls-tune17', 'calls-tune18', 'calls-tune19', 'calls-tune20', 'calls-tune21', 'calls-tune22', 'calls-tune29', 'calls-tune30', 'calls-tune35', 'calls-tune36', 'calls-tune41', 'calls-tune42', 'calls-tune43'];
 const arg = process.argv.indexOf('--thresholds');
 const thresholds = arg > 0 ? process.argv[arg + 1]!.split(',').map(Number) : [0.4, 0.5, 0.6, 0.7, 0.8];
 
