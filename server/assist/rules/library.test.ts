@@ -39,6 +39,13 @@ describe('rules are data: validated files, the last good set stays in force', ()
     await writeFile(file, (await readFile(file, 'utf8')).replace('department: civil_aviation', 'department: airport_authority'));
     const result = await loadRules(dir, DEPARTMENTS);
     expect('errors' in result && result.errors[0]!.message).toMatch(/routing\.yaml › rules\[0\]\.department: "airport_authority" is not a department id/);
+
+    // The same for the department an example was dispatched to.
+    await writeFile(file, (await readFile(file, 'utf8')).replace('department: airport_authority', 'department: civil_aviation'));
+    const examples = path.join(dir, 'examples.yaml');
+    await writeFile(examples, (await readFile(examples, 'utf8')).replace(/department: hrss\}/, 'department: labour_bureau}'));
+    const refused = await loadRules(dir, DEPARTMENTS);
+    expect('errors' in refused && refused.errors[0]!.message).toMatch(/examples\.yaml › examples\[\d+\]\.department: "labour_bureau" is not a department id/);
   });
 
   it('names the line of an example whose flag is not a flag the detectors learn', async () => {
