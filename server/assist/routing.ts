@@ -37,7 +37,7 @@ export function route(text: string, suggestions: readonly Suggestion[], flags: r
   const learned = rules.examples.departmentOf(text);
   if (!learned || learned.department === proposed.department) return proposed;
   // Only an urgent flag sends a call to 110/119/120: the flag detectors weigh what is happening now.
-  if (Object.values(rules.source.urgent.categories).some((c) => c.department === learned.department)) return proposed;
+  if (rules.urgentDepartments.has(learned.department)) return proposed;
   const { margin, threshold } = rules.examples.departmentThresholds;
   const sure = Math.round(learned.probability * 100);
   const taken = `相似来电多转此部门办理（派单样例，把握${sure}%${learned.probability < LIKELY ? '，请核实' : ''}）`;

@@ -34,8 +34,16 @@ export function draftWrapUp(analysis: Analysis, call: Pick<CallRecord, 'transcri
 }
 
 export function summarizeRequest(call: Pick<CallRecord, 'transcript' | 'selfService'>): string {
-  const said = call.transcript.filter((e) => e.speaker === 'caller').map((e) => e.text.trim()).filter(Boolean);
-  const text = (said.length ? said : [call.selfService?.question?.trim() ?? '']).join('；');
+  const text = callerWords(call) || (call.selfService?.question?.trim() ?? '');
   const chars = [...text]; // by code point, so a character is never cut in half
   return chars.length <= DRAFT_SUMMARY_CHARS ? text : `${chars.slice(0, DRAFT_SUMMARY_CHARS - 1).join('')}…`;
+}
+
+/** Everything the caller said on the call, sentence after sentence ('' before they said anything). */
+export function callerWords(call: Pick<CallRecord, 'transcript'>): string {
+  return (call.transcript ?? [])
+    .filter((e) => e.speaker === 'caller')
+    .map((e) => e.text.trim())
+    .filter(Boolean)
+    .join('；');
 }

@@ -160,8 +160,7 @@ const departmentSettings: (ExampleRules['department'] | null)[] = [
     return { margin: margin!, threshold: threshold! };
   }),
 ];
-const dispatchedSections = (sweepOnly ? [] : sections)
-  .map((texts) => new Set(texts.filter((t) => !tuned.has(t.trim()))))
+const dispatchedSections = (sweepOnly ? [] : written)
   .map((texts) => examples.examples.filter((e) => texts.has(e.text) && e.department))
   .filter((held) => held.length >= 50)
   .map((held) => held.map((e) => ({ text: e.text, department: e.department! })));
@@ -172,7 +171,7 @@ const departmentResults = (sweepOnly ? [] : departmentSettings).map((department)
     for (const group of groups) {
       const out = new Set(group.map((c) => c.text));
       const kept = examples.examples.filter((e) => !out.has(e.text)).map((e) => (department ? e : { ...e, department: undefined }));
-      const rules: Rules = { ...loaded.rules, examples: { ...examples, department: department ?? examples.department, examples: kept } };
+      const rules: Rules = { ...shipped, examples: { ...examples, department: department ?? examples.department, examples: kept } };
       const engine = new AssistEngine(() => index, () => rules, new MemoryCallerHistory());
       for (const c of group) {
         if (!c.department) continue;

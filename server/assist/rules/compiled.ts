@@ -24,6 +24,8 @@ export interface CompiledRules {
   readonly urgentNotNow: readonly Signal[];
   readonly selfHarm: readonly Signal[];
   readonly askingOnly: readonly Signal[];
+  /** The departments urgent flags send calls to (110/119/120): only those flags route there. */
+  readonly urgentDepartments: ReadonlySet<string>;
   /** What the detectors learned from `examples.yaml`. */
   readonly examples: ExampleModel;
 }
@@ -54,6 +56,7 @@ export function compile(rules: Rules): CompiledRules {
     urgentNotNow: signals(rules.urgent.notNow),
     selfHarm: signals(rules.urgent.selfHarm),
     askingOnly: signals(rules.unreasonable.askingOnly),
+    urgentDepartments: new Set(Object.values(rules.urgent.categories).flatMap((c) => (c.department ? [c.department] : []))),
     examples: ExampleModel.for(rules.examples),
   };
   cache.set(rules, compiled);

@@ -1,5 +1,6 @@
 import type { CallRecord } from '../../calls/call.ts';
 import type { Intent } from '../../ivr/flow.ts';
+import { callerWords } from '../wrap-up-draft.ts';
 import { LEARNED_FLAGS, type LearnedFlag } from './schema.ts';
 
 /**
@@ -54,11 +55,7 @@ export function decidedExamples(calls: readonly CallRecord[], existing: Readonly
       const text = flag.heard?.trim();
       if (text && !existing.has(text)) decide(entryOf(text), flag);
     }
-    const said = (call.transcript ?? [])
-      .filter((e) => e.speaker === 'caller')
-      .map((e) => e.text.trim())
-      .filter(Boolean)
-      .join('；');
+    const said = callerWords(call);
     if (!call.wrapUp || !said || said.length > LONGEST_TEXT || existing.has(said)) continue;
     const entry = entryOf(said);
     entry.wrapUp = { intent: call.wrapUp.intent, department: call.wrapUp.department };
